@@ -1,0 +1,47 @@
+# Shared by scripts/demo, scripts/test and scripts/bench. Sourced, not run.
+set -euo pipefail
+
+KAP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export KAP_ROOT
+
+# Packages for building kap (Debian 12 / Ubuntu names). Never the unversioned libboost-dev (1.74).
+KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboost-json1.81-dev libspdlog-dev)
+# Extra packages for the tests and benchmarks.
+KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev)
+
+# kap_require_packages PKG... - installs the missing ones (as root, or through sudo); otherwise
+# prints the exact command and exits 2.
+kap_require_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  local cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  echo "kap: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    bash -c "$cmd" >&2
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo bash -c "$cmd" >&2
+  else
+    echo "kap: these packages are missing; install them with:" >&2
+    echo "  sudo bash -c '$cmd'" >&2
+    exit 2
+  fi
+}
+
+# kap_configure PRESET [extra cmake args] - configures with a preset, using ccache when present.
+kap_configure() {
+  local preset="$1"
+  shift
+  local launcher=()
+  if command -v ccache >/dev/null 2>&1; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+  cmake --preset "$preset" "${launcher[@]}" "$@" >/dev/null
+}

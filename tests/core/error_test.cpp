@@ -1,0 +1,72 @@
+#include <kap/core/error.hpp>
+#include <kap/core/result.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace {
+
+constexpr int first_code = static_cast<int>(kap::errc::parse_error);
+constexpr int last_code = static_cast<int>(kap::errc::protocol_mismatch);
+
+TEST(ErrorCategory, EveryCodeHasADistinctName) {
+  std::set<std::string> names;
+  for (int i = first_code; i <= last_code; ++i) {
+    const auto e = static_cast<kap::errc>(i);
+    const std::string name(kap::to_string(e));
+    EXPECT_NE(name, "unknown") << i;
+    EXPECT_EQ(kap::make_error_code(e).message(), name);
+    EXPECT_TRUE(names.insert(name).second) << "duplicate name " << name;
+  }
+  EXPECT_EQ(kap::make_error_code(static_cast<kap::errc>(last_code + 1)).message(), "unknown");
+}
+
+TEST(ErrorCategory, CodesMapToTheirCondition) {
+  const boost::system::error_code rejected = kap::errc::dose_limit;
+  const boost::system::error_code input = kap::errc::unknown_field;
+  const boost::system::error_code storage = kap::errc::tampered;
+  EXPECT_EQ(rejected, kap::condition::rejected);
+  EXPECT_NE(rejected, kap::condition::bad_input);
+  EXPECT_EQ(input, kap::condition::bad_input);
+  EXPECT_EQ(storage, kap::condition::storage);
+  EXPECT_STREQ(rejected.category().name(), "kap");
+  EXPECT_EQ(kap::make_error_condition(kap::condition::storage).message(), "storage failure");
+  EXPECT_EQ(kap::make_error_condition(kap::condition::bad_input).message(), "bad input");
+  EXPECT_EQ(kap::make_error_condition(kap::condition::rejected).message(), "rejected by the protocol");
+}
+
+TEST(ErrorCategory, StdErrorCodeInterop) {
+  const std::error_code ec = kap::make_error_code(kap::errc::duplicate);
+  EXPECT_EQ(ec.message(), "duplicate");
+  EXPECT_EQ(ec.value(), static_cast<int>(kap::errc::duplicate));
+}
+
+kap::result<int> half(int x) {
+  if (x % 2 != 0) return kap::error{kap::errc::out_of_range, "odd"};
+  return x / 2;
+}
+
+TEST(Result, HoldsValueOrError) {
+  auto ok = half(4);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, 2);
+  auto bad = half(3);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, kap::errc::out_of_range);
+  EXPECT_EQ(bad.error().ec(), kap::errc::out_of_range);
+}
+
+TEST(Result, ValueOnErrorThrowsWithTheMessage) {
+  auto bad = half(3);
+  try {
+    (void)bad.value();
+    FAIL() << "value() did not throw";
+  } catch (const kap::bad_result_access& e) {
+    EXPECT_STREQ(e.what(), "out_of_range: odd");
+    EXPECT_EQ(e.error().code, kap::errc::out_of_range);
+  }
+}
+
+}  // namespace

@@ -1,0 +1,20 @@
+// A program outside kap's tree that uses the installed package.
+#include <kap/json.hpp>
+#include <kap/kap.hpp>
+#include <kap/log/spdlog.hpp>
+
+#include <iostream>
+
+int main() {
+  using namespace kap::literals;
+  const kap::milligrams dose = 0.5_mg_per_kg * 70_kg;
+  auto actor = kap::json::from_string<kap::actor>(R"({"id":"N-7","role":"nurse","licensed":true})");
+  kap::log::spdlog_logger log;  // silent: no sinks
+  log.write(kap::log_level::info, "not shown");
+  if (!actor || dose != 35_mg || log.enabled(kap::log_level::error)) {
+    std::cout << "consumer failed\n";
+    return 1;
+  }
+  std::cout << "consumer ok " << kap::json::to_string(*actor) << " " << kap::version_string << "\n";
+  return 0;
+}

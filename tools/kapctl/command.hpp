@@ -1,0 +1,69 @@
+#pragma once
+
+// kapctl's subcommand interface. Each subcommand lives in its own cmd_<name>.cpp and is listed
+// once in commands.cpp. Exit status: 0 success, 1 input read and found invalid (or an event
+// rejected), 2 usage error or unreadable input.
+
+#include <iosfwd>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kapctl {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_invalid = 1;
+inline constexpr int exit_usage = 2;
+
+/// The streams a subcommand talks to (so tests can run it in-process).
+struct io {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+using handler = int (*)(std::span<const std::string_view> args, io& io);
+
+/// One subcommand: its name, a one-line summary, its full help text, and its entry point.
+struct command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view help;
+  handler run;
+};
+
+/// Every subcommand, in the order `kapctl --help` lists them.
+std::span<const command> commands();
+
+/// Runs kapctl with `args` (without the program name). The whole CLI, testable in-process.
+int run(std::span<const std::string_view> args, io& io);
+
+/// Simple option scanner: positional arguments and `--name value` / `--flag` options.
+class arg_parser {
+ public:
+  /// @param value_options options that take a value (e.g. "--baseline")
+  /// @param flag_options options that take none (e.g. "--json")
+  arg_parser(std::span<const std::string_view> args, std::vector<std::string_view> value_options,
+             std::vector<std::string_view> flag_options);
+  /// Empty when the arguments parsed; otherwise the usage error to print.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] const std::vector<std::string_view>& positional() const noexcept { return positional_; }
+  [[nodiscard]] std::optional<std::string_view> value(std::string_view name) const;
+  [[nodiscard]] bool flag(std::string_view name) const;
+
+ private:
+  std::vector<std::string_view> positional_;
+  std::vector<std::pair<std::string_view, std::string_view>> values_;
+  std::vector<std::string_view> flags_;
+  std::string error_;
+};
+
+/// Parses a finite decimal number; nullopt when `s` is not one.
+std::optional<double> parse_number(std::string_view s);
+
+/// Prints a usage error with a pointer to --help, returns exit_usage.
+int usage_error(io& io, std::string_view command, std::string_view message);
+
+}  // namespace kapctl

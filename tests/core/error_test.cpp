@@ -24,9 +24,9 @@ TEST(ErrorCategory, EveryCodeHasADistinctName) {
 }
 
 TEST(ErrorCategory, CodesMapToTheirCondition) {
-  const boost::system::error_code rejected = kap::errc::dose_limit;
-  const boost::system::error_code input = kap::errc::unknown_field;
-  const boost::system::error_code storage = kap::errc::tampered;
+  const std::error_code rejected = kap::errc::dose_limit;
+  const std::error_code input = kap::errc::unknown_field;
+  const std::error_code storage = kap::errc::tampered;
   EXPECT_EQ(rejected, kap::condition::rejected);
   EXPECT_NE(rejected, kap::condition::bad_input);
   EXPECT_EQ(input, kap::condition::bad_input);
@@ -41,6 +41,8 @@ TEST(ErrorCategory, StdErrorCodeInterop) {
   const std::error_code ec = kap::make_error_code(kap::errc::duplicate);
   EXPECT_EQ(ec.message(), "duplicate");
   EXPECT_EQ(ec.value(), static_cast<int>(kap::errc::duplicate));
+  EXPECT_EQ(&ec.category(), &kap::kap_category());
+  EXPECT_STREQ(kap::kap_condition_category().name(), "kap.condition");
 }
 
 kap::result<int> half(int x) {
@@ -56,6 +58,33 @@ TEST(Result, HoldsValueOrError) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, kap::errc::out_of_range);
   EXPECT_EQ(bad.error().ec(), kap::errc::out_of_range);
+}
+
+TEST(Result, ConvertsAndCompares) {
+  kap::result<std::string> s = "text";  // from anything convertible to T
+  ASSERT_TRUE(s.has_value());
+  EXPECT_FALSE(s.has_error());
+  EXPECT_EQ(s->size(), 4U);
+  kap::result<std::string> same = std::string("text");
+  EXPECT_EQ(s, same);
+  kap::result<std::string> failed = kap::error{kap::errc::parse_error, "x"};
+  EXPECT_NE(s, failed);
+  EXPECT_EQ(std::move(failed).error().message, "x");
+}
+
+kap::result<void> check_even(int x) {
+  if (x % 2 != 0) return kap::error{kap::errc::out_of_range, "odd"};
+  return {};
+}
+
+TEST(Result, VoidResult) {
+  EXPECT_TRUE(check_even(2));
+  EXPECT_NO_THROW(check_even(2).value());
+  auto bad = check_even(1);
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.has_error());
+  EXPECT_EQ(bad.error().message, "odd");
+  EXPECT_THROW(bad.value(), kap::bad_result_access);
 }
 
 TEST(Result, ValueOnErrorThrowsWithTheMessage) {

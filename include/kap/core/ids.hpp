@@ -13,7 +13,6 @@
 
 #include <compare>
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>

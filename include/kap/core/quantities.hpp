@@ -13,13 +13,20 @@
 
 #include <kap/core/result.hpp>
 
-#include <cmath>
 #include <compare>
 #include <concepts>
+#include <limits>
 #include <string>
 #include <string_view>
 
 namespace kap {
+
+namespace detail {
+/// std::isfinite without <cmath> (which costs compile time in every includer).
+constexpr bool is_finite(double v) noexcept {
+  return v == v && v < std::numeric_limits<double>::infinity() && v > -std::numeric_limits<double>::infinity();
+}
+}  // namespace detail
 
 /// A value of one physical unit. `Tag` names the unit and gives its symbol.
 template <class Tag>
@@ -35,7 +42,7 @@ class quantity {
   /// The raw number in this unit.
   [[nodiscard]] constexpr double count() const noexcept { return v_; }
   /// True when the value is finite and not negative.
-  [[nodiscard]] bool ok() const noexcept { return std::isfinite(v_) && v_ >= 0.0; }
+  [[nodiscard]] constexpr bool ok() const noexcept { return detail::is_finite(v_) && v_ >= 0.0; }
 
   constexpr quantity& operator+=(quantity o) noexcept { v_ += o.v_; return *this; }
   constexpr quantity& operator-=(quantity o) noexcept { v_ -= o.v_; return *this; }
@@ -100,7 +107,7 @@ concept Quantity = requires { typename T::tag; } && std::same_as<T, quantity<typ
 /// @return the quantity, or `errc::invalid_quantity` when `v` is negative, NaN or infinite
 template <Quantity Q>
 [[nodiscard]] result<Q> make(double v, std::string_view what) {
-  if (!std::isfinite(v)) {
+  if (!detail::is_finite(v)) {
     return error{errc::invalid_quantity, std::string(what) + ": " + std::string(Q::tag::symbol) + " value is not finite"};
   }
   if (v < 0.0) {

@@ -65,3 +65,42 @@ void BM_JsonEncode_Baseline(benchmark::State& state) {
 BENCHMARK(BM_JsonEncode_Baseline);
 
 }  // namespace bench
+
+namespace bench {
+
+// The real event type (kap::event): decode and encode of one vitals line.
+void BM_EventDecode_Kap(benchmark::State& state) {
+  for (auto _ : state) {
+    auto r = kap::json::read_event(text);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_EventDecode_Kap);
+
+void BM_EventDecode_Baseline(benchmark::State& state) {
+  for (auto _ : state) {
+    auto v = boost::json::parse(text);
+    benchmark::DoNotOptimize(v);
+  }
+}
+BENCHMARK(BM_EventDecode_Baseline);
+
+void BM_EventEncode_Kap(benchmark::State& state) {
+  const auto e = kap::json::read_event(text).value();
+  for (auto _ : state) {
+    auto s = kap::json::write_event(e);
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_EventEncode_Kap);
+
+void BM_EventEncode_Baseline(benchmark::State& state) {
+  const auto v = boost::json::parse(text);
+  for (auto _ : state) {
+    auto s = boost::json::serialize(v);
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_EventEncode_Baseline);
+
+}  // namespace bench

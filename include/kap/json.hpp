@@ -14,6 +14,8 @@
 
 #include <kap/core/result.hpp>
 #include <kap/json/codec.hpp>
+#include <kap/json/events.hpp>
+#include <kap/json/protocol.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -22,17 +24,6 @@
 #include <string_view>
 
 namespace kap::json {
-
-/// Limits applied before and while parsing untrusted text.
-struct read_limits {
-  std::size_t max_bytes = std::size_t{4} << 20;  ///< longest accepted text (default 4 MiB)
-  std::size_t max_depth = 64;                    ///< deepest accepted nesting of arrays/objects
-};
-
-/// Parses JSON text into a value, within `limits`.
-/// @return the value, or `errc::too_large` (size or depth) / `errc::parse_error` (with the byte
-///         offset of the failure)
-[[nodiscard]] KAP_JSON_EXPORT result<boost::json::value> parse(std::string_view text, const read_limits& limits = {});
 
 /// Reads a `T` from a parsed value, strictly.
 /// @return the value, or the first error with its JSON path (`wrong_type`, `missing_field`,

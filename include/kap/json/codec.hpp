@@ -20,6 +20,8 @@
 /// timestamps here; the event variant in kap/json/events.hpp).
 
 #include <kap/core/actor.hpp>
+#include <kap/core/enum_name.hpp>
+#include <kap/core/result.hpp>
 #include <kap/core/error.hpp>
 #include <kap/core/ids.hpp>
 #include <kap/core/quantities.hpp>
@@ -34,6 +36,7 @@
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -56,6 +59,26 @@ struct read_error {
 
 /// Turns a read_error into the `kap::error` users see: "<path>: <text>".
 [[nodiscard]] KAP_JSON_EXPORT error to_error(read_error&& e);
+
+/// Limits applied before and while parsing untrusted text.
+struct read_limits {
+  std::size_t max_bytes = std::size_t{4} << 20;  ///< longest accepted text (default 4 MiB)
+  std::size_t max_depth = 64;                    ///< deepest accepted nesting of arrays/objects
+};
+
+/// Parses JSON text into a value, within `limits`.
+/// @return the value, or `errc::too_large` (size or depth) / `errc::parse_error` (with the byte
+///         offset of the failure)
+[[nodiscard]] KAP_JSON_EXPORT result<boost::json::value> parse(std::string_view text, const read_limits& limits = {});
+
+/// Members of T that a reader may find absent, keeping the value T's default constructor gives
+/// them (documented per type in docs/protocol-format.md). Specialise with
+/// `static constexpr std::array<std::string_view, N> names{...}`. `std::optional` members may
+/// always be absent; every other member is required.
+template <class T>
+struct defaulted_members {
+  static constexpr std::array<std::string_view, 0> names{};
+};
 
 /// Reads or writes one C++ type. Specialise for types that are not described structs or enums.
 /// A specialisation provides
@@ -336,16 +359,6 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
   }
 };
 
-/// The name of a described enumerator, or "" for a value that has none.
-template <class E>
-[[nodiscard]] std::string_view enum_name(E x) noexcept {
-  std::string_view r;
-  boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
-    if (r.empty() && x == d.value) r = d.name;
-  });
-  return r;
-}
-
 // --- containers ------------------------------------------------------------------------------
 
 template <class T>
@@ -442,6 +455,9 @@ bool read_members(const boost::json::object& obj, T& out, read_error& e, std::si
       if constexpr (detail::is_optional<member_t>::value) {
         (out.*m.pointer).reset();
       } else {
+        for (const auto name : defaulted_members<T>::names) {
+          if (name == m.name) return;  // keeps the default value
+        }
         ok = detail::fail(e, errc::missing_field, "missing required field");
         detail::prepend_key(e, m.name);
       }

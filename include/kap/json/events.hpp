@@ -1,0 +1,72 @@
+#pragma once
+
+/// @file
+/// JSON for events: the envelope, `"type"`, and the payload's fields in one flat object, as in
+/// docs/events.md:
+///
+///     {"id":"e-0007","session":"S-0001","at":"2026-11-26T10:15:00Z",
+///      "actor":{"id":"N-7","role":"nurse","licensed":true},
+///      "type":"vitals","systolic":132,"diastolic":84,"heart_rate":78,"spo2":98}
+///
+/// Reading is strict: a missing or unknown `type`, a field that is neither an envelope field nor
+/// one of the payload's, and every error of the payload's fields name their path.
+
+#include <kap/json/codec.hpp>
+#include <kap/session/events.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kap::json {
+
+/// An item answer is a JSON integer (`2`) or a short string token (`"1a"`, `"y"`, `"-"`).
+template <>
+struct codec<item_answer> {
+  static bool read(const boost::json::value& v, item_answer& out, read_error& e) {
+    if (v.is_int64() || v.is_uint64()) {
+      out.text = v.is_int64() ? std::to_string(v.get_int64()) : std::to_string(v.get_uint64());
+      return true;
+    }
+    if (v.is_string()) {
+      if (v.get_string().size() > 16) return detail::fail(e, errc::out_of_range, "an item answer is at most 16 characters");
+      out.text.assign(v.get_string().data(), v.get_string().size());
+      return true;
+    }
+    return detail::expected(e, "an integer or a string", v);
+  }
+  static void write(std::string& out, const item_answer& x) {
+    const bool number = !x.text.empty() && x.text.size() < 10 &&
+                        x.text.find_first_not_of("0123456789") == std::string::npos &&
+                        (x.text.size() == 1 || x.text[0] != '0');
+    if (number) {
+      out += x.text;
+    } else {
+      detail::write_string(out, x.text);
+    }
+  }
+};
+
+template <>
+struct codec<event> {
+  KAP_JSON_EXPORT static bool read(const boost::json::value& v, event& out, read_error& e);
+  KAP_JSON_EXPORT static void write(std::string& out, const event& x);
+};
+
+/// Reads one event from JSON text (one line of a .jsonl file).
+[[nodiscard]] KAP_JSON_EXPORT result<event> read_event(std::string_view text, const read_limits& limits = {});
+/// Writes one event as canonical JSON (envelope, type, payload; no spaces).
+[[nodiscard]] KAP_JSON_EXPORT std::string write_event(const event& e);
+
+/// One line of a .jsonl file: the event, or the error that line gave.
+struct jsonl_line {
+  std::size_t line = 0;     ///< 1-based line number
+  result<kap::event> event;
+};
+
+/// Reads a JSON Lines text of events; blank lines are skipped. Errors are per line and name it
+/// ("line 3: /actor/role: unknown role \"doctor\""); reading goes on after a bad line.
+[[nodiscard]] KAP_JSON_EXPORT std::vector<jsonl_line> read_events_jsonl(std::string_view text,
+                                                                        const read_limits& limits = {});
+
+}  // namespace kap::json

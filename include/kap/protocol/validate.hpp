@@ -1,0 +1,329 @@
+#pragma once
+
+/// @file
+/// Checking a protocol definition, and the type the engine accepts.
+///
+/// Parse, don't validate: `validate(protocol)` returns a `validated_protocol` - the only thing a
+/// `kap::session` runs - or every problem found, each with its path into the definition
+/// (`/transitions/3/to: no phase "monitor"`). The checks: ids unique and referenced phases
+/// present; the initial phase present; an `aborted` phase present; every phase reachable from
+/// the initial one; a terminal phase reachable from every phase; min <= max durations; every
+/// dosing phase covered by a vitals schedule; dose limits with at least one amount bound, at
+/// most one limit per route, and a protocol with a dosing phase has limits; schedules and
+/// measure points refer to existing phases; requirement fields not empty.
+
+#include <kap/core/result.hpp>
+#include <kap/protocol/protocol.hpp>
+
+#include <boost/describe/class.hpp>
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kap {
+
+/// One problem in a protocol definition.
+struct problem {
+  std::string path;     ///< JSON pointer into the definition, e.g. "/phases/2/max_duration"
+  std::string message;  ///< what is wrong
+  friend bool operator==(const problem&, const problem&) = default;
+};
+BOOST_DESCRIBE_STRUCT(problem, (), (path, message))
+
+/// Every problem in a protocol definition (empty when it is valid).
+[[nodiscard]] std::vector<problem> check_protocol(const protocol& p);
+
+/// A protocol that passed `validate()`, with lookup tables the engine uses. Immutable; cheap to
+/// share between sessions through `std::shared_ptr<const validated_protocol>`.
+class validated_protocol {
+ public:
+  /// The definition.
+  [[nodiscard]] const protocol& definition() const noexcept { return p_; }
+  /// Index of a phase by id, or -1.
+  [[nodiscard]] int phase_index(std::string_view id) const noexcept {
+    for (std::size_t i = 0; i < p_.phases.size(); ++i) {
+      if (p_.phases[i].id == id) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  /// The effective permission for an event type (the protocol's, or kap's default).
+  [[nodiscard]] const permission& permission_for(event_type t) const noexcept {
+    return permissions_[static_cast<std::size_t>(t)];
+  }
+  /// The transition from one phase to another, or nullptr when the protocol has none.
+  [[nodiscard]] const transition* find_transition(std::string_view from, std::string_view to) const noexcept {
+    for (const auto& t : p_.transitions) {
+      if (t.from == from && t.to == to) return &t;
+    }
+    return nullptr;
+  }
+  /// The id of the phase of kind `aborted`.
+  [[nodiscard]] const std::string& aborted_phase() const noexcept { return p_.phases[aborted_].id; }
+  /// True when the protocol holds a C++ predicate and so cannot be written as JSON.
+  [[nodiscard]] bool serialisable() const noexcept { return serialisable_; }
+
+ private:
+  friend result<validated_protocol> validate(protocol p);
+  explicit validated_protocol(protocol p);
+  protocol p_;
+  std::array<permission, event_type_count> permissions_{};
+  std::size_t aborted_ = 0;
+  bool serialisable_ = true;
+};
+
+/// Checks a protocol and wraps it for the engine.
+/// @return the validated protocol, or `errc::invalid_protocol` whose message lists every
+///         problem, one per line, as "path: message"
+[[nodiscard]] result<validated_protocol> validate(protocol p);
+
+// --- implementation ---------------------------------------------------------------------------
+
+namespace detail {
+
+inline void check_requirements(const std::vector<requirement>& reqs, const std::string& path,
+                               const protocol& p, std::vector<problem>& out) {
+  (void)p;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    const std::string at = path + "/" + std::to_string(i);
+    std::visit(
+        [&](const auto& r) {
+          using R = std::remove_cvref_t<decltype(r)>;
+          if constexpr (std::is_same_v<R, requirements::checklist_done>) {
+            if (r.item.empty()) out.push_back({at + "/item", "checklist item must not be empty"});
+          } else if constexpr (std::is_same_v<R, requirements::measure_recorded> ||
+                               std::is_same_v<R, requirements::measure_at_most>) {
+            if (r.instrument.empty()) out.push_back({at + "/instrument", "instrument must not be empty"});
+          } else if constexpr (std::is_same_v<R, requirements::signed_off>) {
+            if (r.what.empty()) out.push_back({at + "/what", "sign-off name must not be empty"});
+          } else if constexpr (std::is_same_v<R, requirements::vitals_within>) {
+            if (r.max_age.count() <= 0) out.push_back({at + "/max_age", "max_age must be positive"});
+          } else if constexpr (std::is_same_v<R, requirements::predicate>) {
+            if (!r.check) out.push_back({at, "predicate has no function"});
+          }
+        },
+        reqs[i]);
+  }
+}
+
+}  // namespace detail
+
+inline std::vector<problem> check_protocol(const protocol& p) {
+  std::vector<problem> out;
+  const auto n = p.phases.size();
+  if (p.id.empty()) out.push_back({"/id", "protocol id must not be empty"});
+  if (n == 0) {
+    out.push_back({"/phases", "a protocol needs at least one phase"});
+    return out;
+  }
+  auto index = [&](std::string_view id) -> int {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p.phases[i].id == id) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  bool has_aborted = false;
+  bool has_dosing = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& ph = p.phases[i];
+    const std::string at = "/phases/" + std::to_string(i);
+    if (ph.id.empty()) out.push_back({at + "/id", "phase id must not be empty"});
+    if (index(ph.id) != static_cast<int>(i)) out.push_back({at + "/id", "duplicate phase id \"" + ph.id + "\""});
+    if (ph.min_duration && ph.max_duration && *ph.min_duration > *ph.max_duration) {
+      out.push_back({at + "/min_duration", "min_duration " + std::to_string(ph.min_duration->count()) +
+                                               " min is longer than max_duration " +
+                                               std::to_string(ph.max_duration->count()) + " min"});
+    }
+    if (ph.min_duration && ph.min_duration->count() < 0) out.push_back({at + "/min_duration", "must not be negative"});
+    if (ph.max_duration && ph.max_duration->count() <= 0) out.push_back({at + "/max_duration", "must be positive"});
+    has_aborted = has_aborted || ph.kind == phase_kind::aborted;
+    has_dosing = has_dosing || ph.kind == phase_kind::dosing;
+    detail::check_requirements(ph.entry, at + "/entry", p, out);
+  }
+  if (!has_aborted) out.push_back({"/phases", "no phase of kind \"aborted\" (an abort must have somewhere to go)"});
+  const int start = index(p.initial);
+  if (start < 0) out.push_back({"/initial", "no phase \"" + p.initial + "\""});
+
+  // Transitions: references, then reachability both ways.
+  std::vector<std::vector<std::size_t>> next(n);
+  for (std::size_t i = 0; i < p.transitions.size(); ++i) {
+    const auto& t = p.transitions[i];
+    const std::string at = "/transitions/" + std::to_string(i);
+    const int from = index(t.from);
+    const int to = index(t.to);
+    if (from < 0) out.push_back({at + "/from", "no phase \"" + t.from + "\""});
+    if (to < 0) out.push_back({at + "/to", "no phase \"" + t.to + "\""});
+    if (from >= 0 && is_terminal(p.phases[static_cast<std::size_t>(from)].kind)) {
+      out.push_back({at + "/from", "phase \"" + t.from + "\" is terminal; nothing leaves it"});
+    }
+    if (from >= 0 && from == to) out.push_back({at, "a transition from a phase to itself"});
+    for (std::size_t j = 0; j < i; ++j) {
+      if (p.transitions[j].from == t.from && p.transitions[j].to == t.to) {
+        out.push_back({at, "duplicate transition " + t.from + " -> " + t.to});
+      }
+    }
+    if (from >= 0 && to >= 0) next[static_cast<std::size_t>(from)].push_back(static_cast<std::size_t>(to));
+    detail::check_requirements(t.require, at + "/require", p, out);
+  }
+  if (start >= 0) {
+    std::vector<bool> seen(n, false);
+    std::vector<std::size_t> stack{static_cast<std::size_t>(start)};
+    seen[static_cast<std::size_t>(start)] = true;
+    while (!stack.empty()) {
+      const auto i = stack.back();
+      stack.pop_back();
+      for (auto j : next[i]) {
+        if (!seen[j]) {
+          seen[j] = true;
+          stack.push_back(j);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      // The aborted phase is reached by an abort event from anywhere, not by a transition.
+      if (!seen[i] && p.phases[i].kind != phase_kind::aborted) {
+        out.push_back({"/phases/" + std::to_string(i), "phase \"" + p.phases[i].id + "\" is unreachable from \"" +
+                                                           p.initial + "\""});
+      }
+    }
+  }
+  // A terminal phase must be reachable from every phase (other than by abort).
+  std::vector<bool> ends(n, false);
+  for (std::size_t i = 0; i < n; ++i) ends[i] = p.phases[i].kind == phase_kind::discharge;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ends[i]) continue;
+      for (auto j : next[i]) {
+        if (ends[j]) {
+          ends[i] = true;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!ends[i] && !is_terminal(p.phases[i].kind)) {
+      out.push_back({"/phases/" + std::to_string(i),
+                     "no discharge phase can be reached from \"" + p.phases[i].id + "\" (only an abort ends it)"});
+    }
+  }
+
+  // Dosing: limits, and vitals monitoring of every dosing phase.
+  for (std::size_t i = 0; i < p.limits.size(); ++i) {
+    const auto& l = p.limits[i];
+    const std::string at = "/limits/" + std::to_string(i);
+    if (!l.max_mg && !l.max_mg_per_kg) {
+      out.push_back({at, "route has no limit: give max_mg or max_mg_per_kg"});
+    }
+    if (l.max_doses < 1) out.push_back({at + "/max_doses", "must be at least 1"});
+    if (l.step_mg && l.step_mg->count() <= 0) out.push_back({at + "/step_mg", "must be positive"});
+    if (l.min_interval.count() < 0) out.push_back({at + "/min_interval", "must not be negative"});
+    for (std::size_t j = 0; j < i; ++j) {
+      if (p.limits[j].route == l.route) out.push_back({at + "/route", "a second limit for the same route"});
+    }
+  }
+  if (has_dosing && p.limits.empty()) out.push_back({"/limits", "the protocol has a dosing phase but no dose limits"});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p.phases[i].kind != phase_kind::dosing) continue;
+    bool covered = false;
+    for (const auto& s : p.schedules.vitals) {
+      for (const auto& ph : s.phases) covered = covered || ph == p.phases[i].id;
+    }
+    if (!covered) {
+      out.push_back({"/phases/" + std::to_string(i), "dosing phase \"" + p.phases[i].id + "\" has no vitals schedule"});
+    }
+  }
+  detail::check_requirements(p.dose_requires, "/dose_requires", p, out);
+
+  // Schedules.
+  for (std::size_t i = 0; i < p.schedules.vitals.size(); ++i) {
+    const auto& s = p.schedules.vitals[i];
+    const std::string at = "/schedules/vitals/" + std::to_string(i);
+    if (s.every.count() <= 0) out.push_back({at + "/every", "must be positive"});
+    if (s.phases.empty()) out.push_back({at + "/phases", "a vitals schedule needs at least one phase"});
+    for (std::size_t j = 0; j < s.phases.size(); ++j) {
+      if (index(s.phases[j]) < 0) out.push_back({at + "/phases/" + std::to_string(j), "no phase \"" + s.phases[j] + "\""});
+    }
+  }
+  for (std::size_t i = 0; i < p.schedules.dose_checks.size(); ++i) {
+    const auto& c = p.schedules.dose_checks[i];
+    const std::string at = "/schedules/dose_checks/" + std::to_string(i);
+    if (c.name.empty()) out.push_back({at + "/name", "must not be empty"});
+    if (c.after.count() <= 0) out.push_back({at + "/after", "must be positive"});
+    if (c.tolerance.count() < 0 || c.tolerance > c.after) {
+      out.push_back({at + "/tolerance", "must be between 0 and the offset"});
+    }
+  }
+  for (std::size_t i = 0; i < p.schedules.measures.size(); ++i) {
+    const auto& m = p.schedules.measures[i];
+    const std::string at = "/schedules/measures/" + std::to_string(i);
+    if (m.instrument.empty()) out.push_back({at + "/instrument", "must not be empty"});
+    if (index(m.phase) < 0) out.push_back({at + "/phase", "no phase \"" + m.phase + "\""});
+  }
+  if (p.schedules.grace.count() < 0) out.push_back({"/schedules/grace", "must not be negative"});
+
+  // Permissions, roster, screening.
+  for (std::size_t i = 0; i < p.permissions.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (p.permissions[j].event == p.permissions[i].event) {
+        out.push_back({"/permissions/" + std::to_string(i) + "/event", "a second permission for the same event type"});
+      }
+    }
+  }
+  if (p.roster) {
+    for (std::size_t i = 0; i < p.roster->size(); ++i) {
+      if ((*p.roster)[i].roles.empty()) out.push_back({"/roster/" + std::to_string(i) + "/roles", "must not be empty"});
+    }
+  }
+  for (std::size_t i = 0; i < p.contraindications.size(); ++i) {
+    const auto& c = p.contraindications[i];
+    const std::string at = "/contraindications/" + std::to_string(i);
+    if (c.name.empty()) out.push_back({at + "/name", "must not be empty"});
+    for (std::size_t j = 0; j < i; ++j) {
+      if (p.contraindications[j].name == c.name) out.push_back({at + "/name", "duplicate contraindication \"" + c.name + "\""});
+    }
+  }
+  return out;
+}
+
+inline validated_protocol::validated_protocol(protocol p) : p_(std::move(p)) {
+  for (std::size_t i = 0; i < event_type_count; ++i) {
+    permissions_[i] = default_permission(static_cast<event_type>(i));
+  }
+  for (const auto& perm : p_.permissions) permissions_[static_cast<std::size_t>(perm.event)] = perm;
+  for (std::size_t i = 0; i < p_.phases.size(); ++i) {
+    if (p_.phases[i].kind == phase_kind::aborted) {
+      aborted_ = i;
+      break;
+    }
+  }
+  auto has_predicate = [](const std::vector<requirement>& rs) {
+    for (const auto& r : rs) {
+      if (std::holds_alternative<requirements::predicate>(r)) return true;
+    }
+    return false;
+  };
+  serialisable_ = !has_predicate(p_.dose_requires);
+  for (const auto& ph : p_.phases) serialisable_ = serialisable_ && !has_predicate(ph.entry);
+  for (const auto& t : p_.transitions) serialisable_ = serialisable_ && !has_predicate(t.require);
+}
+
+inline result<validated_protocol> validate(protocol p) {
+  auto problems = check_protocol(p);
+  if (!problems.empty()) {
+    std::string msg;
+    for (const auto& pr : problems) {
+      if (!msg.empty()) msg += '\n';
+      msg += pr.path + ": " + pr.message;
+    }
+    return error{errc::invalid_protocol, std::move(msg)};
+  }
+  return validated_protocol(std::move(p));
+}
+
+}  // namespace kap

@@ -1,0 +1,945 @@
+#pragma once
+
+/// @file
+/// The session engine: one KAP session run under a validated protocol.
+///
+/// The state is a fold of events: `apply(event)` checks the event against the protocol and the
+/// state so far and answers with a `decision`. An accepted event updates the state; a rejected
+/// or duplicate one changes nothing at all (the checks run before any mutation). There is no
+/// clock: every instant comes from an event, and the queries `blockers(phase, t)` and `due(t)`
+/// take the instant to ask about, so replaying the same events always gives the same state.
+///
+/// Order of checks in `apply`: session id, duplicate id, session closed, time order, roster,
+/// role permission, then the event type's own rules (phase transitions and their requirements,
+/// dose requirements and limits, screening answers, measure scoring, vitals plausibility).
+///
+/// Cost: an accepted event allocates nothing beyond amortised growth of the timeline (reserve
+/// it with `reserve`); the id index is an open-addressing table, so the cost of `apply` does not
+/// grow with the history. Not thread-safe: one session is driven by one thread at a time.
+
+#include <kap/clinical/screening.hpp>
+#include <kap/clinical/vitals.hpp>
+#include <kap/core/enum_name.hpp>
+#include <kap/core/logger.hpp>
+#include <kap/detail/hash.hpp>
+#include <kap/measures/score.hpp>
+#include <kap/protocol/validate.hpp>
+#include <kap/session/decision.hpp>
+#include <kap/session/events.hpp>
+
+#include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kap {
+
+/// A dose given in the session.
+struct dose_record {
+  timestamp at;
+  kap::drug drug{};
+  kap::route route{};
+  milligrams mg;
+  std::optional<mg_per_kg> per_kg;  ///< mg over the screening weight, when one was recorded
+  friend bool operator==(const dose_record&, const dose_record&) = default;
+};
+BOOST_DESCRIBE_STRUCT(dose_record, (), (at, drug, route, mg, per_kg))
+
+/// The latest value of a vital sign and when it was taken.
+struct last_reading {
+  double value = 0;
+  timestamp at;
+  friend bool operator==(const last_reading&, const last_reading&) = default;
+};
+BOOST_DESCRIBE_STRUCT(last_reading, (), (value, at))
+
+/// The latest score of an instrument.
+struct measure_record {
+  std::string instrument;
+  std::optional<int> total;  ///< absent for instruments without a total (C-SSRS screener, EBI)
+  timestamp at;
+  friend bool operator==(const measure_record&, const measure_record&) = default;
+};
+BOOST_DESCRIBE_STRUCT(measure_record, (), (instrument, total, at))
+
+/// A sign-off recorded.
+struct signoff_record {
+  std::string what;
+  kap::role role{};
+  timestamp at;
+  friend bool operator==(const signoff_record&, const signoff_record&) = default;
+};
+BOOST_DESCRIBE_STRUCT(signoff_record, (), (what, role, at))
+
+/// One accepted event in the timeline.
+struct timeline_entry {
+  event_id id;
+  event_type type{};
+  timestamp at;
+  kap::role role{};
+  friend bool operator==(const timeline_entry&, const timeline_entry&) = default;
+};
+BOOST_DESCRIBE_STRUCT(timeline_entry, (), (id, type, at, role))
+
+/// A scheduled check that is due or overdue at some instant.
+struct due_item {
+  std::string kind;  ///< vitals, dose_check, measure
+  std::string what;  ///< "vitals" / the dose check's name / the instrument id
+  timestamp due_at;
+  bool overdue = false;
+  friend bool operator==(const due_item&, const due_item&) = default;
+};
+BOOST_DESCRIBE_STRUCT(due_item, (), (kind, what, due_at, overdue))
+
+/// Everything a session knows, as one serialisable value (see `session::snapshot`).
+struct session_state {
+  session_id id;
+  protocol_id protocol;
+  std::string phase;
+  std::optional<timestamp> phase_since;
+  bool closed = false;
+  std::optional<timestamp> last_event_at;
+  bool consent = false;
+  std::vector<std::string> checklist;
+  screening_outcome screening;
+  std::map<std::string, bool> screening_answers;
+  std::optional<kilograms> weight;
+  std::optional<int> age;
+  std::vector<dose_record> doses;
+  milligrams cumulative_mg;
+  std::optional<last_reading> systolic;
+  std::optional<last_reading> diastolic;
+  std::optional<last_reading> heart_rate;
+  std::optional<last_reading> spo2;
+  std::optional<last_reading> respiratory_rate;
+  std::vector<measure_record> measures;
+  std::vector<signoff_record> signoffs;
+  std::vector<alert> alerts;
+  std::vector<timeline_entry> timeline;
+  friend bool operator==(const session_state&, const session_state&) = default;
+};
+BOOST_DESCRIBE_STRUCT(session_state, (),
+                      (id, protocol, phase, phase_since, closed, last_event_at, consent, checklist, screening,
+                       screening_answers, weight, age, doses, cumulative_mg, systolic, diastolic, heart_rate, spo2,
+                       respiratory_rate, measures, signoffs, alerts, timeline))
+
+/// Plausibility bounds on vitals values; a reading outside them is refused as a data error
+/// (`errc::out_of_range`), not judged against the protocol.
+inline constexpr double max_plausible_systolic = 300;
+inline constexpr double max_plausible_diastolic = 250;
+inline constexpr double max_plausible_heart_rate = 300;
+inline constexpr double max_plausible_spo2 = 100;
+inline constexpr double max_plausible_respiratory_rate = 100;
+inline constexpr double max_plausible_weight_kg = 500;
+inline constexpr int max_plausible_age = 130;
+
+/// One session under one validated protocol.
+class session {
+ public:
+  /// Opens a session in the protocol's initial phase. The phase clock starts at the first event.
+  /// @param protocol the protocol (shared, immutable)
+  /// @param id the session's pseudonymous id; events for other sessions are rejected
+  /// @param log diagnostics (event kinds, codes and ids only); silent by default
+  session(std::shared_ptr<const validated_protocol> protocol, session_id id, logger& log = no_logger())
+      : protocol_(std::move(protocol)), log_(&log) {
+    st_.id = std::move(id);
+    st_.protocol = protocol_->definition().id;
+    st_.phase = protocol_->definition().initial;
+    phase_index_ = protocol_->phase_index(st_.phase);
+    schedule_since_.assign(protocol_->definition().schedules.vitals.size(), std::nullopt);
+  }
+
+  /// Reserves room for `events` accepted events (avoids growth during a session).
+  void reserve(std::size_t events) {
+    st_.timeline.reserve(events);
+    hashes_.reserve(events);
+    grow_index(events * 2);
+  }
+
+  /// Applies one event. Never throws for bad input; a rejection changes nothing.
+  /// @return the decision: accepted, duplicate (same id, same content: nothing changes) or
+  ///         rejected with one of `unknown_session`, `conflicting_duplicate`, `session_closed`,
+  ///         `out_of_order`, `unauthorized`, `invalid_transition`, `requirement_unmet`,
+  ///         `excluded`, `dose_limit`, `missing_field`, `unknown_field`, `out_of_range`, or a
+  ///         measure scoring code (`item_out_of_range`, `wrong_item_count`, `unknown_instrument`)
+  decision apply(const event& e);
+
+  /// The requirements that stop a move to `target` at instant `t` (empty when it may go ahead).
+  [[nodiscard]] std::vector<unmet> blockers(std::string_view target, timestamp t) const;
+  /// The scheduled checks due or overdue at instant `t`, in due order.
+  [[nodiscard]] std::vector<due_item> due(timestamp t) const;
+  /// Why `r` does not hold at instant `t`, or nothing when it holds.
+  [[nodiscard]] std::optional<std::string> explain(const requirement& r, timestamp t) const;
+
+  /// The current phase id.
+  [[nodiscard]] const std::string& phase() const noexcept { return st_.phase; }
+  /// The current phase's kind.
+  [[nodiscard]] phase_kind current_kind() const noexcept { return definition().phases[phase_index()].kind; }
+  /// When the current phase was entered (the first event's instant for the initial phase).
+  [[nodiscard]] std::optional<timestamp> phase_since() const noexcept { return st_.phase_since; }
+  /// True once the session reached discharge or was aborted.
+  [[nodiscard]] bool closed() const noexcept { return st_.closed; }
+  /// The open alerts.
+  [[nodiscard]] std::vector<alert> open_alerts() const {
+    std::vector<alert> out;
+    for (const auto& a : st_.alerts) {
+      if (a.open) out.push_back(a);
+    }
+    return out;
+  }
+  /// Doses given, in order.
+  [[nodiscard]] const std::vector<dose_record>& doses() const noexcept { return st_.doses; }
+  /// The total of all doses.
+  [[nodiscard]] milligrams cumulative_dose() const noexcept { return st_.cumulative_mg; }
+  /// The accepted events, in order.
+  [[nodiscard]] const std::vector<timeline_entry>& timeline() const noexcept { return st_.timeline; }
+  /// The screening outcome so far.
+  [[nodiscard]] const screening_outcome& screening() const noexcept { return st_.screening; }
+  /// The whole state as one value (serialise it with kap::json::to_string).
+  [[nodiscard]] const session_state& snapshot() const noexcept { return st_; }
+  /// The protocol.
+  [[nodiscard]] const protocol& definition() const noexcept { return protocol_->definition(); }
+  /// The session id.
+  [[nodiscard]] const session_id& id() const noexcept { return st_.id; }
+
+ private:
+  // Rejections ---------------------------------------------------------------------------------
+  decision reject(const event& e, errc code, std::string message, std::vector<unmet> unmet = {},
+                  std::vector<alert> alerts = {}) const {
+    if (log_->enabled(log_level::debug)) {
+      log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
+                                        std::string(wire_name(e.type())) + ") rejected: " +
+                                        std::string(to_string(code)));
+    }
+    decision d;
+    d.event = e.id;
+    d.outcome = outcome::rejected;
+    d.code = code;
+    d.message = std::move(message);
+    d.unmet = std::move(unmet);
+    d.alerts = std::move(alerts);
+    return d;
+  }
+
+  [[nodiscard]] std::size_t phase_index() const noexcept { return static_cast<std::size_t>(phase_index_); }
+
+  // Id index: open addressing over timeline positions; ids are compared in full. -------------
+  [[nodiscard]] static std::uint64_t hash_id(std::string_view s) noexcept {
+    detail::fnv1a h;
+    h.bytes(s.data(), s.size());
+    return h.h;
+  }
+  [[nodiscard]] std::optional<std::size_t> find_id(const event_id& id) const noexcept {
+    if (index_.empty()) return std::nullopt;
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t i = hash_id(id.str()) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t slot = index_[i];
+      if (slot == 0) return std::nullopt;
+      if (st_.timeline[slot - 1].id == id) return slot - 1;
+    }
+  }
+  void grow_index(std::size_t want) {
+    std::size_t cap = index_.empty() ? 64 : index_.size();
+    while (cap < want) cap *= 2;
+    if (cap == index_.size()) return;
+    index_.assign(cap, 0);
+    for (std::size_t k = 0; k < st_.timeline.size(); ++k) insert_index(k);
+  }
+  void insert_index(std::size_t pos) noexcept {
+    const std::size_t mask = index_.size() - 1;
+    std::size_t i = hash_id(st_.timeline[pos].id.str()) & mask;
+    while (index_[i] != 0) i = (i + 1) & mask;
+    index_[i] = static_cast<std::uint32_t>(pos + 1);
+  }
+
+  // Checks ----------------------------------------------------------------------------------------
+  [[nodiscard]] bool is_excluded() const noexcept { return st_.screening.status == screening_status::excluded; }
+  [[nodiscard]] std::optional<timestamp> last_dose_at() const noexcept {
+    if (st_.doses.empty()) return std::nullopt;
+    return st_.doses.back().at;
+  }
+  void collect(const std::vector<requirement>& reqs, timestamp t, std::vector<unmet>& out) const {
+    for (const auto& r : reqs) {
+      if (auto why = explain(r, t)) out.push_back({std::string(kind_of(r)), std::move(*why)});
+    }
+  }
+  void collect_move(std::string_view target, timestamp t, std::vector<unmet>& out) const;
+  void overdue_alerts(const event& e, std::vector<alert>& out) const;
+  [[nodiscard]] bool has_open(std::string_view kind, std::string_view key) const noexcept {
+    for (const auto& a : st_.alerts) {
+      if (a.open && a.kind == kind && a.key == key) return true;
+    }
+    return false;
+  }
+  static void add_alert(std::vector<alert>& out, const event& e, std::string kind, alert_severity sev,
+                        std::string key, std::string message) {
+    out.push_back(alert{std::move(kind), sev, std::move(key), std::move(message), e.at, e.id, true});
+  }
+
+  decision check_screening(const event& e, const events::screening& s, screening_outcome& outcome) const;
+  decision check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg) const;
+  [[nodiscard]] screening_outcome evaluate_screening(const std::map<std::string, bool>& answers,
+                                                     const std::vector<std::string>& overridden) const;
+
+  void enter_phase(std::string_view id, timestamp t);
+  static std::string minutes_text(duration d) {
+    return std::to_string(std::chrono::duration_cast<minutes>(d).count()) + " min";
+  }
+  static std::string ceil_minutes_text(duration d) {
+    return std::to_string(std::chrono::ceil<minutes>(d).count()) + " min";
+  }
+
+  std::shared_ptr<const validated_protocol> protocol_;
+  logger* log_;
+  session_state st_;
+  int phase_index_ = 0;
+  std::vector<std::uint32_t> index_;               // id index into the timeline (0 = empty)
+  std::vector<std::uint64_t> hashes_;              // content hash per timeline entry
+  std::vector<std::optional<timestamp>> schedule_since_;  // per vitals schedule: active since
+  std::vector<std::string> overridden_;            // relative contraindications overridden
+};
+
+// --- implementation ---------------------------------------------------------------------------
+
+namespace detail {
+/// Clinician-rated instruments (MADRS, HAM-D, CADSS, C-SSRS screen) may not be self-recorded.
+inline bool is_self_report(std::string_view instrument) noexcept {
+  return instrument != "madrs" && instrument != "hamd17" && instrument != "cadss" && instrument != "cssrs-screen";
+}
+}  // namespace detail
+
+inline std::optional<std::string> session::explain(const requirement& req, timestamp t) const {
+  using namespace requirements;
+  return std::visit(
+      [&](const auto& r) -> std::optional<std::string> {
+        using R = std::remove_cvref_t<decltype(r)>;
+        if constexpr (std::is_same_v<R, consent_signed>) {
+          if (!st_.consent) return "consent not signed";
+        } else if constexpr (std::is_same_v<R, screening_passed>) {
+          switch (st_.screening.status) {
+            case screening_status::not_screened: return "screening not recorded";
+            case screening_status::excluded:
+              return "screening excluded the subject (" + st_.screening.absolute_present.front() + ")";
+            case screening_status::needs_review:
+              return "relative contraindication " + st_.screening.relative_pending.front() +
+                     " needs a recorded override";
+            case screening_status::eligible: break;
+          }
+        } else if constexpr (std::is_same_v<R, checklist_done>) {
+          if (std::find(st_.checklist.begin(), st_.checklist.end(), r.item) == st_.checklist.end()) {
+            return "checklist item " + r.item + " not done";
+          }
+        } else if constexpr (std::is_same_v<R, vitals_within>) {
+          const vitals_limits& lim = r.limits ? *r.limits : definition().vitals.hold;
+          const timestamp oldest = t - r.max_age;
+          const std::string age = std::to_string(r.max_age.count()) + " min";
+          const bool bp_limited = lim.systolic_max || lim.diastolic_max || lim.systolic_min;
+          vitals_reading latest;
+          auto fresh = [&](const std::optional<last_reading>& x, std::string_view name,
+                           bool limited) -> std::optional<std::string> {
+            if (!limited) return std::nullopt;
+            if (!x || x->at < oldest) return "no " + std::string(name) + " recorded in the last " + age;
+            return std::nullopt;
+          };
+          if (auto why = fresh(st_.systolic, "blood pressure", bp_limited)) return why;
+          if (auto why = fresh(st_.heart_rate, "heart rate", lim.heart_rate_min || lim.heart_rate_max)) return why;
+          if (auto why = fresh(st_.spo2, "SpO2", lim.spo2_min.has_value())) return why;
+          if (auto why = fresh(st_.respiratory_rate, "respiratory rate",
+                               lim.respiratory_rate_min || lim.respiratory_rate_max)) {
+            return why;
+          }
+          if (st_.systolic) latest.systolic = mmhg{st_.systolic->value};
+          if (st_.diastolic) latest.diastolic = mmhg{st_.diastolic->value};
+          if (st_.heart_rate) latest.heart_rate = bpm{st_.heart_rate->value};
+          if (st_.spo2) latest.spo2 = spo2_percent{st_.spo2->value};
+          if (st_.respiratory_rate) latest.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
+          if (!within(latest, lim)) return check(latest, lim).front().message;
+        } else if constexpr (std::is_same_v<R, min_time_in_phase>) {
+          const timestamp since = st_.phase_since.value_or(t);
+          if (t - since < r.duration) {
+            return minutes_text(t - since) + " in phase " + st_.phase + "; " +
+                   ceil_minutes_text(r.duration - (t - since)) + " more required";
+          }
+        } else if constexpr (std::is_same_v<R, min_time_since_dose>) {
+          if (const auto last = last_dose_at(); last && t - *last < r.duration) {
+            return minutes_text(t - *last) + " since the last dose; " + ceil_minutes_text(r.duration - (t - *last)) +
+                   " more required";
+          }
+        } else if constexpr (std::is_same_v<R, measure_recorded>) {
+          for (const auto& m : st_.measures) {
+            if (m.instrument == r.instrument) return std::nullopt;
+          }
+          return "no " + r.instrument + " recorded";
+        } else if constexpr (std::is_same_v<R, measure_at_most>) {
+          for (const auto& m : st_.measures) {
+            if (m.instrument != r.instrument) continue;
+            if (!m.total) return r.instrument + " has no total to compare";
+            if (*m.total > r.value) {
+              return r.instrument + " total " + std::to_string(*m.total) + " is above " + std::to_string(r.value);
+            }
+            return std::nullopt;
+          }
+          return "no " + r.instrument + " recorded";
+        } else if constexpr (std::is_same_v<R, signed_off>) {
+          for (const auto& s : st_.signoffs) {
+            if (s.what == r.what && s.role == r.role) return std::nullopt;
+          }
+          return r.what + " not signed off by a " + std::string(to_string(r.role));
+        } else if constexpr (std::is_same_v<R, no_open_alerts>) {
+          for (const auto& a : st_.alerts) {
+            if (a.open && a.severity >= r.severity) return "open alert: " + a.message;
+          }
+        } else if constexpr (std::is_same_v<R, dose_given>) {
+          if (st_.doses.empty()) return "no dose given";
+        } else if constexpr (std::is_same_v<R, predicate>) {
+          if (r.check) {
+            if (auto why = (*r.check)(*this, t)) return r.name + ": " + *why;
+          }
+        }
+        return std::nullopt;
+      },
+      req);
+}
+
+inline void session::collect_move(std::string_view target, timestamp t, std::vector<unmet>& out) const {
+  const auto& def = definition();
+  const kap::phase& current = def.phases[phase_index()];
+  if (const auto since = st_.phase_since; current.min_duration && since && t - *since < *current.min_duration) {
+    out.push_back({"min_time_in_phase", minutes_text(t - *since) + " in phase " + current.id + "; " +
+                                            ceil_minutes_text(*current.min_duration - (t - *since)) +
+                                            " more required"});
+  }
+  if (const transition* tr = protocol_->find_transition(current.id, target)) collect(tr->require, t, out);
+  if (const kap::phase* p = def.find_phase(target)) collect(p->entry, t, out);
+}
+
+inline std::vector<unmet> session::blockers(std::string_view target, timestamp t) const {
+  std::vector<unmet> out;
+  if (st_.closed) {
+    out.push_back({"session_open", "the session is closed"});
+    return out;
+  }
+  if (!definition().find_phase(target)) {
+    out.push_back({"transition", "no phase \"" + std::string(target) + "\" in the protocol"});
+    return out;
+  }
+  if (!protocol_->find_transition(st_.phase, target)) {
+    out.push_back({"transition", "no transition from " + st_.phase + " to " + std::string(target)});
+    return out;
+  }
+  if (is_excluded() && definition().find_phase(target)->kind != phase_kind::aborted) {
+    out.push_back({"screening_passed", "screening excluded the subject (" + st_.screening.absolute_present.front() + ")"});
+  }
+  collect_move(target, t, out);
+  return out;
+}
+
+inline std::vector<due_item> session::due(timestamp t) const {
+  std::vector<due_item> out;
+  if (st_.closed) return out;
+  const auto& def = definition();
+  const minutes grace = def.schedules.grace;
+  const std::optional<timestamp> last_vitals = [&]() -> std::optional<timestamp> {
+    std::optional<timestamp> latest;
+    for (const auto* r : {&st_.systolic, &st_.heart_rate, &st_.spo2, &st_.respiratory_rate, &st_.diastolic}) {
+      if (*r && (!latest || (*r)->at > *latest)) latest = (*r)->at;
+    }
+    return latest;
+  }();
+  for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
+    if (!schedule_since_[i]) continue;
+    timestamp anchor = *schedule_since_[i];
+    if (last_vitals && *last_vitals > anchor) anchor = *last_vitals;
+    const timestamp due_at = anchor + def.schedules.vitals[i].every;
+    if (t >= due_at) out.push_back({"vitals", "vitals", due_at, t > due_at + grace});
+  }
+  const std::optional<timestamp> last_bp = st_.systolic ? std::optional<timestamp>(st_.systolic->at) : std::nullopt;
+  for (const auto& d : st_.doses) {
+    for (const auto& c : def.schedules.dose_checks) {
+      const timestamp window = d.at + c.after - c.tolerance;
+      if (last_bp && *last_bp >= window) continue;  // done
+      if (t >= window) out.push_back({"dose_check", c.name, d.at + c.after, t > d.at + c.after + c.tolerance});
+    }
+  }
+  for (const auto& m : def.schedules.measures) {
+    if (m.phase != st_.phase || !st_.phase_since) continue;
+    bool done = false;
+    for (const auto& rec : st_.measures) done = done || (rec.instrument == m.instrument && rec.at >= *st_.phase_since);
+    if (!done) out.push_back({"measure", m.instrument, *st_.phase_since, t > *st_.phase_since + grace});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
+  return out;
+}
+
+inline void session::overdue_alerts(const event& e, std::vector<alert>& out) const {
+  for (const auto& d : due(e.at)) {
+    if (!d.overdue || has_open("check_overdue", d.what)) continue;
+    add_alert(out, e, "check_overdue", alert_severity::warning, d.what,
+              d.what + " check was due at " + format_rfc3339(d.due_at) + " and is overdue");
+  }
+  const kap::phase& current = definition().phases[phase_index()];
+  if (current.max_duration && st_.phase_since && e.at - *st_.phase_since > *current.max_duration &&
+      !has_open("phase_overrun", current.id)) {
+    add_alert(out, e, "phase_overrun", alert_severity::warning, current.id,
+              "phase " + current.id + " has lasted " + minutes_text(e.at - *st_.phase_since) + ", over its " +
+                  std::to_string(current.max_duration->count()) + " min maximum");
+  }
+}
+
+inline screening_outcome session::evaluate_screening(const std::map<std::string, bool>& answers,
+                                                     const std::vector<std::string>& overridden) const {
+  screening_outcome o;
+  for (const auto& c : definition().contraindications) {
+    const auto it = answers.find(c.name);
+    if (it == answers.end() || !it->second) continue;
+    if (c.tier == tier::absolute) {
+      o.absolute_present.push_back(c.name);
+    } else if (std::find(overridden.begin(), overridden.end(), c.name) != overridden.end()) {
+      o.relative_overridden.push_back(c.name);
+    } else {
+      o.relative_pending.push_back(c.name);
+    }
+  }
+  o.status = !o.absolute_present.empty()   ? screening_status::excluded
+             : !o.relative_pending.empty() ? screening_status::needs_review
+                                           : screening_status::eligible;
+  return o;
+}
+
+inline decision session::check_screening(const event& e, const events::screening& s,
+                                         screening_outcome& outcome) const {
+  if (!st_.doses.empty()) {
+    return reject(e, errc::requirement_unmet, "screening cannot change after a dose has been given");
+  }
+  if (s.weight_kg.count() <= 0 || s.weight_kg.count() > max_plausible_weight_kg) {
+    return reject(e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
+  }
+  if (s.age < 0 || s.age > max_plausible_age) {
+    return reject(e, errc::out_of_range, "age " + std::to_string(s.age) + " is outside 0-130");
+  }
+  for (const auto& [name, yes] : s.answers) {
+    (void)yes;
+    bool known = false;
+    for (const auto& c : definition().contraindications) known = known || c.name == name;
+    if (!known) {
+      return reject(e, errc::unknown_field, "screening answer for \"" + name.substr(0, 64) +
+                                                "\", which this protocol does not ask about");
+    }
+  }
+  for (const auto& c : definition().contraindications) {
+    if (!s.answers.contains(c.name)) return reject(e, errc::missing_field, "screening has no answer for " + c.name);
+  }
+  outcome = evaluate_screening(s.answers, overridden_);
+  return decision{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
+}
+
+inline decision session::check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg) const {
+  if (is_excluded()) {
+    return reject(e, errc::excluded,
+                  "screening excluded the subject (" + st_.screening.absolute_present.front() + "); no dose may be given");
+  }
+  if (current_kind() != phase_kind::dosing) {
+    return reject(e, errc::requirement_unmet, "doses are recorded in a dosing phase, not in " + st_.phase);
+  }
+  std::vector<unmet> missing;
+  collect(definition().dose_requires, e.at, missing);
+  if (!missing.empty()) {
+    std::string msg = "dose requirements not met: " + missing.front().message;
+    return reject(e, errc::requirement_unmet, std::move(msg), std::move(missing));
+  }
+  const dose_limit* lim = definition().find_limit(d.route);
+  const std::string route_name(enum_name(d.route));
+  std::vector<alert> alerts;
+  auto refuse = [&](std::string why) {
+    add_alert(alerts, e, "dose_limit", alert_severity::critical, route_name, why);
+    return reject(e, errc::dose_limit, std::move(why), {}, std::move(alerts));
+  };
+  if (!lim) return refuse("route " + route_name + " is not allowed by this protocol");
+  if (d.drug != lim->drug) {
+    return refuse(std::string(enum_name(d.drug)) + " is not allowed by the " + route_name + " route of this protocol");
+  }
+  if (d.mg.count() <= 0) return reject(e, errc::out_of_range, "dose must be more than 0 mg");
+  const std::string mg_text = detail::num(d.mg.count()) + " mg";
+  if (lim->max_mg && d.mg > *lim->max_mg) {
+    return refuse(mg_text + " is above the " + detail::num(lim->max_mg->count()) + " mg limit per dose");
+  }
+  if (st_.weight) per_kg = d.mg / *st_.weight;
+  if (lim->max_mg_per_kg) {
+    if (!st_.weight) {
+      return reject(e, errc::requirement_unmet, "a weight-based limit needs a screening weight",
+                    {{"screening_passed", "no screening weight recorded"}});
+    }
+    const milligrams allowed = *lim->max_mg_per_kg * *st_.weight;
+    if (d.mg > allowed * (1 + 1e-9)) {
+      return refuse(mg_text + " is " + detail::num(std::round(per_kg->count() * 1000) / 1000) + " mg/kg, above the " +
+                    detail::num(lim->max_mg_per_kg->count()) + " mg/kg limit (" +
+                    detail::num(std::round(allowed.count() * 100) / 100) + " mg for " +
+                    detail::num(st_.weight->count()) + " kg)");
+    }
+  }
+  if (lim->step_mg) {
+    const double steps = d.mg / *lim->step_mg;
+    if (std::abs(steps - std::round(steps)) > 1e-9) {
+      return refuse(mg_text + " is not a whole number of " + detail::num(lim->step_mg->count()) + " mg steps");
+    }
+  }
+  int same_route = 0;
+  milligrams route_total{0};
+  std::optional<timestamp> last_on_route;
+  for (const auto& g : st_.doses) {
+    if (g.route != d.route) continue;
+    ++same_route;
+    route_total += g.mg;
+    last_on_route = g.at;
+  }
+  if (same_route >= lim->max_doses) {
+    return refuse("a dose by " + route_name + " would be number " + std::to_string(same_route + 1) + "; the limit is " +
+                  std::to_string(lim->max_doses) + " per session");
+  }
+  if (lim->max_cumulative_mg && route_total + d.mg > *lim->max_cumulative_mg * (1 + 1e-9)) {
+    return refuse(mg_text + " would bring the session total to " + detail::num((route_total + d.mg).count()) +
+                  " mg, above the " + detail::num(lim->max_cumulative_mg->count()) + " mg cumulative limit");
+  }
+  if (last_on_route && e.at - *last_on_route < lim->min_interval) {
+    return refuse(minutes_text(e.at - *last_on_route) + " since the last " + route_name + " dose; the minimum interval is " +
+                  std::to_string(lim->min_interval.count()) + " min");
+  }
+  return decision{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
+}
+
+inline void session::enter_phase(std::string_view id, timestamp t) {
+  const auto& def = definition();
+  const int next = protocol_->phase_index(id);
+  for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
+    const auto& phases = def.schedules.vitals[i].phases;
+    const bool active = std::find(phases.begin(), phases.end(), id) != phases.end();
+    if (!active) {
+      schedule_since_[i].reset();
+    } else if (!schedule_since_[i]) {
+      schedule_since_[i] = t;
+    }
+  }
+  st_.phase.assign(id.data(), id.size());
+  st_.phase_since = t;
+  phase_index_ = next;
+  if (is_terminal(def.phases[static_cast<std::size_t>(next)].kind)) {
+    st_.closed = true;
+    for (auto& s : schedule_since_) s.reset();
+  }
+}
+
+inline decision session::apply(const event& e) {
+  const auto& def = definition();
+  const event_type type = e.type();
+  if (e.session != st_.id) {
+    return reject(e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
+  }
+  detail::fnv1a h;
+  detail::hash_append(h, static_cast<const event_header&>(e));
+  detail::hash_append(h, e.body);
+  if (const auto pos = find_id(e.id)) {
+    if (hashes_[*pos] == h.h) {
+      decision d;
+      d.event = e.id;
+      d.outcome = outcome::duplicate;
+      d.code = errc::duplicate;
+      d.message = "event " + e.id.str() + " was already applied; nothing changed";
+      return d;
+    }
+    return reject(e, errc::conflicting_duplicate, "event id " + e.id.str() + " was already used for a different event");
+  }
+  if (st_.closed) return reject(e, errc::session_closed, "the session is closed (phase " + st_.phase + ")");
+  if (st_.last_event_at && e.at < *st_.last_event_at) {
+    return reject(e, errc::out_of_order, "event at " + format_rfc3339(e.at) + " is earlier than the last event at " +
+                                             format_rfc3339(*st_.last_event_at));
+  }
+  if (def.roster) {
+    bool on = false;
+    for (const auto& r : *def.roster) {
+      on = on || (r.id == e.actor.id && std::find(r.roles.begin(), r.roles.end(), e.actor.role) != r.roles.end());
+    }
+    if (!on && e.actor.role != role::patient && e.actor.role != role::system) {
+      return reject(e, errc::unauthorized, "actor " + e.actor.id.str() + " is not on the roster as a " +
+                                               std::string(to_string(e.actor.role)));
+    }
+  }
+  const permission& perm = protocol_->permission_for(type);
+  if (std::find(perm.roles.begin(), perm.roles.end(), e.actor.role) == perm.roles.end()) {
+    return reject(e, errc::unauthorized, "a " + std::string(to_string(e.actor.role)) + " may not record a " +
+                                             std::string(wire_name(type)) + " event");
+  }
+  if (perm.licensed && !e.actor.licensed) {
+    return reject(e, errc::unauthorized, "a " + std::string(wire_name(type)) + " event needs a licensed " +
+                                             std::string(to_string(e.actor.role)));
+  }
+
+  // Type-specific checks: nothing below mutates the state until the commit section.
+  decision ok{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
+  std::vector<alert>& alerts = ok.alerts;
+  screening_outcome new_screening;
+  std::optional<mg_per_kg> per_kg;
+  std::optional<int> measure_total;
+  const std::string* target = nullptr;
+  bool close_alerts_for_vitals = false;
+
+  switch (type) {
+    case event_type::screening: {
+      auto d = check_screening(e, std::get<events::screening>(e.body), new_screening);
+      if (!d.accepted()) return d;
+      break;
+    }
+    case event_type::override_contraindication: {
+      const auto& o = std::get<events::override_contraindication>(e.body);
+      const contraindication* c = nullptr;
+      for (const auto& x : def.contraindications) {
+        if (x.name == o.contraindication) c = &x;
+      }
+      if (!c) {
+        return reject(e, errc::unknown_field, "this protocol has no contraindication \"" +
+                                                  o.contraindication.substr(0, 64) + "\"");
+      }
+      if (c->tier == tier::absolute) {
+        return reject(e, errc::excluded, "absolute contraindication " + c->name + " cannot be overridden");
+      }
+      if (o.justification.empty()) return reject(e, errc::missing_field, "an override needs a justification");
+      if (st_.screening.status == screening_status::not_screened) {
+        return reject(e, errc::requirement_unmet, "no screening recorded to override");
+      }
+      if (std::find(st_.screening.relative_pending.begin(), st_.screening.relative_pending.end(), c->name) ==
+          st_.screening.relative_pending.end()) {
+        return reject(e, errc::requirement_unmet, "screening did not report " + c->name + " as present and pending");
+      }
+      break;
+    }
+    case event_type::consent:
+    case event_type::note:
+    case event_type::abort:
+      break;
+    case event_type::checklist:
+      if (std::get<events::checklist>(e.body).item.empty()) {
+        return reject(e, errc::missing_field, "checklist item must not be empty");
+      }
+      break;
+    case event_type::phase: {
+      target = &std::get<events::phase>(e.body).to;
+      const kap::phase* p = def.find_phase(*target);
+      if (!p) return reject(e, errc::invalid_transition, "no phase \"" + target->substr(0, 64) + "\" in the protocol");
+      if (p->kind == phase_kind::aborted) break;  // an abort by phase event is always allowed
+      if (!protocol_->find_transition(st_.phase, *target)) {
+        return reject(e, errc::invalid_transition, "no transition from " + st_.phase + " to " + *target);
+      }
+      if (is_excluded()) {
+        return reject(e, errc::excluded, "screening excluded the subject (" + st_.screening.absolute_present.front() +
+                                             "); only an abort is allowed");
+      }
+      std::vector<unmet> missing;
+      collect_move(*target, e.at, missing);
+      if (!missing.empty()) {
+        std::string msg = "cannot move to " + *target + ": " + missing.front().message;
+        if (missing.size() > 1) msg += " (and " + std::to_string(missing.size() - 1) + " more)";
+        return reject(e, errc::requirement_unmet, std::move(msg), std::move(missing));
+      }
+      break;
+    }
+    case event_type::vitals: {
+      const auto& v = std::get<events::vitals>(e.body);
+      const vitals_reading r = v.reading();
+      if (r.empty()) return reject(e, errc::missing_field, "a vitals event needs at least one value");
+      auto implausible = [&](const auto& x, double max, std::string_view name) -> std::optional<decision> {
+        if (x && x->count() > max) {
+          return reject(e, errc::out_of_range, std::string(name) + " " + detail::num(x->count()) + " is outside 0-" +
+                                                   detail::num(max));
+        }
+        return std::nullopt;
+      };
+      if (auto d = implausible(v.systolic, max_plausible_systolic, "systolic")) return *d;
+      if (auto d = implausible(v.diastolic, max_plausible_diastolic, "diastolic")) return *d;
+      if (auto d = implausible(v.heart_rate, max_plausible_heart_rate, "heart_rate")) return *d;
+      if (auto d = implausible(v.spo2, max_plausible_spo2, "spo2")) return *d;
+      if (auto d = implausible(v.respiratory_rate, max_plausible_respiratory_rate, "respiratory_rate")) return *d;
+      if (!within(r, def.vitals.critical)) {
+        for (auto& viol : check(r, def.vitals.critical)) {
+          const std::string key(enum_name(viol.sign));
+          if (!has_open("vitals_critical", key)) {
+            add_alert(alerts, e, "vitals_critical", alert_severity::critical, key, std::move(viol.message));
+          }
+        }
+      }
+      if (!within(r, def.vitals.hold)) {
+        for (auto& viol : check(r, def.vitals.hold)) {
+          const std::string key(enum_name(viol.sign));
+          bool critical_too = false;
+          for (const auto& a : alerts) critical_too = critical_too || a.key == key;
+          if (!critical_too && !has_open("vitals_hold", key) && !has_open("vitals_critical", key)) {
+            add_alert(alerts, e, "vitals_hold", alert_severity::warning, key, std::move(viol.message));
+          }
+        }
+      }
+      close_alerts_for_vitals = true;
+      break;
+    }
+    case event_type::dose: {
+      auto d = check_dose(e, std::get<events::dose>(e.body), per_kg);
+      if (!d.accepted()) return d;
+      break;
+    }
+    case event_type::measure: {
+      const auto& m = std::get<events::measure>(e.body);
+      std::vector<std::string_view> tokens;
+      tokens.reserve(m.items.size());
+      for (const auto& it : m.items) tokens.emplace_back(it.text);
+      auto scored = measures::score_tokens(m.instrument, tokens);
+      if (!scored) return reject(e, scored.error().code, scored.error().message);
+      measure_total = scored->total;
+      if (e.actor.role == role::patient && !detail::is_self_report(m.instrument)) {
+        return reject(e, errc::unauthorized, "a patient may record self-report measures only; " +
+                                                 m.instrument.substr(0, 32) + " is clinician-rated");
+      }
+      break;
+    }
+    case event_type::intervention:
+      if (std::get<events::intervention>(e.body).kind.empty()) {
+        return reject(e, errc::missing_field, "intervention kind must not be empty");
+      }
+      break;
+    case event_type::adverse_event: {
+      const auto& a = std::get<events::adverse_event>(e.body);
+      if (a.kind.empty()) return reject(e, errc::missing_field, "adverse event kind must not be empty");
+      if (a.severity != events::severity::mild) {
+        add_alert(alerts, e, "adverse_event",
+                  a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning,
+                  a.kind.substr(0, 64), std::string(enum_name(a.severity)) + " adverse event: " + a.kind.substr(0, 64));
+      }
+      break;
+    }
+    case event_type::signoff:
+      if (std::get<events::signoff>(e.body).what.empty()) {
+        return reject(e, errc::missing_field, "sign-off must name what is signed off");
+      }
+      break;
+  }
+  overdue_alerts(e, alerts);
+
+  // Commit: the event is accepted.
+  if (!st_.phase_since) st_.phase_since = e.at;  // the first event starts the initial phase
+  if (st_.timeline.empty()) enter_phase(def.initial, e.at);
+  st_.last_event_at = e.at;
+  switch (type) {
+    case event_type::screening: {
+      const auto& s = std::get<events::screening>(e.body);
+      st_.screening = std::move(new_screening);
+      st_.screening_answers = s.answers;
+      st_.weight = s.weight_kg;
+      st_.age = s.age;
+      break;
+    }
+    case event_type::override_contraindication:
+      overridden_.push_back(std::get<events::override_contraindication>(e.body).contraindication);
+      st_.screening = evaluate_screening(st_.screening_answers, overridden_);
+      break;
+    case event_type::consent: st_.consent = true; break;
+    case event_type::checklist: {
+      const auto& item = std::get<events::checklist>(e.body).item;
+      if (std::find(st_.checklist.begin(), st_.checklist.end(), item) == st_.checklist.end()) {
+        st_.checklist.push_back(item);
+      }
+      break;
+    }
+    case event_type::phase: enter_phase(*target, e.at); break;
+    case event_type::abort: enter_phase(protocol_->aborted_phase(), e.at); break;
+    case event_type::vitals: {
+      const auto& v = std::get<events::vitals>(e.body);
+      auto keep = [&](std::optional<last_reading>& slot, const auto& x) {
+        if (x) slot = last_reading{x->count(), e.at};
+      };
+      keep(st_.systolic, v.systolic);
+      keep(st_.diastolic, v.diastolic);
+      keep(st_.heart_rate, v.heart_rate);
+      keep(st_.spo2, v.spo2);
+      keep(st_.respiratory_rate, v.respiratory_rate);
+      break;
+    }
+    case event_type::dose: {
+      const auto& d = std::get<events::dose>(e.body);
+      st_.doses.push_back(dose_record{e.at, d.drug, d.route, d.mg, per_kg});
+      st_.cumulative_mg += d.mg;
+      break;
+    }
+    case event_type::measure: {
+      const auto& m = std::get<events::measure>(e.body);
+      bool found = false;
+      for (auto& rec : st_.measures) {
+        if (rec.instrument == m.instrument) {
+          rec.total = measure_total;
+          rec.at = e.at;
+          found = true;
+        }
+      }
+      if (!found) st_.measures.push_back(measure_record{m.instrument, measure_total, e.at});
+      break;
+    }
+    case event_type::signoff:
+      st_.signoffs.push_back(signoff_record{std::get<events::signoff>(e.body).what, e.actor.role, e.at});
+      break;
+    case event_type::note:
+    case event_type::intervention:
+    case event_type::adverse_event: break;
+  }
+  // Keep the new alerts, then close every alert whose condition this event cleared (an overdue
+  // check that this very reading satisfies is recorded, already closed).
+  const std::size_t first_new = st_.alerts.size();
+  for (const auto& a : alerts) st_.alerts.push_back(a);
+  if (close_alerts_for_vitals) {
+    const vitals_reading r = std::get<events::vitals>(e.body).reading();
+    for (auto& a : st_.alerts) {
+      if (!a.open || (a.kind != "vitals_hold" && a.kind != "vitals_critical")) continue;
+      vitals_reading only;
+      if (a.key == "blood_pressure") {
+        if (!r.systolic && !r.diastolic) continue;
+        only.systolic = r.systolic;
+        only.diastolic = r.diastolic;
+      } else if (a.key == "heart_rate") {
+        if (!r.heart_rate) continue;
+        only.heart_rate = r.heart_rate;
+      } else if (a.key == "spo2") {
+        if (!r.spo2) continue;
+        only.spo2 = r.spo2;
+      } else if (a.key == "respiratory_rate") {
+        if (!r.respiratory_rate) continue;
+        only.respiratory_rate = r.respiratory_rate;
+      }
+      const vitals_limits& lim = a.kind == "vitals_hold" ? def.vitals.hold : def.vitals.critical;
+      if (within(only, lim)) a.open = false;
+    }
+  }
+  for (auto& a : st_.alerts) {
+    if (a.open && a.kind == "check_overdue") {
+      bool still = false;
+      for (const auto& d : due(e.at)) still = still || (d.what == a.key);
+      if (!still) a.open = false;
+    }
+    if (a.open && a.kind == "phase_overrun" && a.key != st_.phase) a.open = false;
+  }
+  for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
+
+  if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
+  st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
+  hashes_.push_back(h.h);
+  insert_index(st_.timeline.size() - 1);
+  if (log_->enabled(log_level::debug)) {
+    log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
+                                      std::string(wire_name(type)) + ") accepted; phase " + st_.phase);
+  }
+  return ok;
+}
+
+}  // namespace kap

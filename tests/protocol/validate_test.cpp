@@ -1,0 +1,116 @@
+#include <kap/json.hpp>
+#include <kap/protocol/builder.hpp>
+#include <kap/protocol/validate.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+kap::protocol test_protocol() {
+  std::ifstream in(std::string(KAP_TEST_DATA_DIR) + "/protocols/test-im.json");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return kap::json::read_protocol(ss.str()).value();
+}
+
+bool has(const std::vector<kap::problem>& ps, const std::string& path, const std::string& message) {
+  return std::any_of(ps.begin(), ps.end(), [&](const kap::problem& p) { return p.path == path && p.message == message; });
+}
+
+std::string dump(const std::vector<kap::problem>& ps) {
+  std::string s;
+  for (const auto& p : ps) s += p.path + ": " + p.message + "\n";
+  return s;
+}
+
+TEST(Validate, TheTestProtocolIsValid) {
+  const auto ps = kap::check_protocol(test_protocol());
+  EXPECT_TRUE(ps.empty()) << dump(ps);
+  auto v = kap::validate(test_protocol());
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->phase_index("monitoring"), 4);
+  EXPECT_EQ(v->aborted_phase(), "aborted");
+  EXPECT_TRUE(v->serialisable());
+  EXPECT_TRUE(v->permission_for(kap::event_type::dose).licensed);
+}
+
+TEST(Validate, DanglingReferences) {
+  auto p = test_protocol();
+  p.transitions[1].to = "dosage";
+  p.schedules.vitals[0].phases.push_back("recovery");
+  p.schedules.measures[0].phase = "later";
+  p.initial = "start";
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/transitions/1/to", "no phase \"dosage\"")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/schedules/vitals/0/phases/3", "no phase \"recovery\"")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/schedules/measures/0/phase", "no phase \"later\"")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/initial", "no phase \"start\"")) << dump(ps);
+}
+
+TEST(Validate, UnreachableAndDeadEndPhases) {
+  auto p = test_protocol();
+  p.phases.push_back(kap::phase{"island", kap::phase_kind::integration, std::nullopt, std::nullopt, {}});
+  // Remove integration -> discharge: integration becomes a dead end, and so does monitoring.
+  p.transitions.pop_back();
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/phases/8", "phase \"island\" is unreachable from \"screening\"")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/phases/5", "no discharge phase can be reached from \"integration\" (only an abort ends it)"))
+      << dump(ps);
+  EXPECT_TRUE(has(ps, "/phases/6", "phase \"discharge\" is unreachable from \"screening\"")) << dump(ps);
+}
+
+TEST(Validate, DurationsLimitsAndSchedules) {
+  auto p = test_protocol();
+  p.phases[4].max_duration = kap::minutes{30};  // min is 60
+  p.schedules.vitals.clear();                   // dosing loses its vitals schedule
+  p.limits[0].max_mg.reset();
+  p.limits[0].max_mg_per_kg.reset();
+  p.limits.push_back(p.limits[0]);
+  p.limits[1].max_mg = kap::milligrams{10};
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/phases/4/min_duration", "min_duration 60 min is longer than max_duration 30 min")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/phases/2", "dosing phase \"dosing\" has no vitals schedule")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/0", "route has no limit: give max_mg or max_mg_per_kg")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/1/route", "a second limit for the same route")) << dump(ps);
+}
+
+TEST(Validate, MissingPiecesAndDuplicates) {
+  auto p = test_protocol();
+  p.phases.pop_back();  // no aborted phase
+  p.phases[1].id = "screening";
+  p.limits.clear();
+  p.contraindications.push_back(p.contraindications[0]);
+  p.transitions.push_back(p.transitions[0]);
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/phases", "no phase of kind \"aborted\" (an abort must have somewhere to go)")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/phases/1/id", "duplicate phase id \"screening\"")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits", "the protocol has a dosing phase but no dose limits")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/contraindications/4/name", "duplicate contraindication \"aneurysmal_vascular_disease\""))
+      << dump(ps);
+  EXPECT_TRUE(has(ps, "/transitions/6", "duplicate transition screening -> preparation")) << dump(ps);
+}
+
+TEST(Validate, ValidateListsEveryProblemInItsError) {
+  auto p = test_protocol();
+  p.initial = "x";
+  p.phases[4].min_duration = kap::minutes{-1};
+  auto v = kap::validate(p);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, kap::errc::invalid_protocol);
+  EXPECT_NE(v.error().message.find("/initial: no phase \"x\""), std::string::npos);
+  EXPECT_NE(v.error().message.find("/phases/4/min_duration: must not be negative"), std::string::npos);
+}
+
+TEST(Validate, EmptyProtocol) {
+  kap::protocol p;
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/id", "protocol id must not be empty"));
+  EXPECT_TRUE(has(ps, "/phases", "a protocol needs at least one phase"));
+}
+
+}  // namespace

@@ -1,0 +1,486 @@
+#include <kap/protocol/builder.hpp>
+#include <kap/session/session.hpp>
+
+#include "fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using kap::test::at;
+using kap::test::ev;
+
+class SessionTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<const kap::validated_protocol> p = kap::test::load_protocol("test-im");
+};
+
+std::string state_of(const kap::session& s) { return kap::json::to_string(s.snapshot()); }
+
+kap::dose_limit im_limit_50mg() {
+  kap::dose_limit l;
+  l.route = kap::route::im;
+  l.drug = kap::drug::ketamine;
+  l.max_mg = kap::milligrams{50};
+  return l;
+}
+
+TEST_F(SessionTest, OpensInTheInitialPhase) {
+  kap::session s(p, kap::session_id{"S-1"});
+  EXPECT_EQ(s.phase(), "screening");
+  EXPECT_FALSE(s.closed());
+  EXPECT_FALSE(s.phase_since());
+  KAP_ACCEPT(s, ev("e-1", "09:00", "prescriber", R"("type":"consent","scope":"kap")"));
+  EXPECT_EQ(s.phase_since(), at("09:00"));
+}
+
+TEST_F(SessionTest, LeavingScreeningWithoutConsentIsRejectedByName) {
+  kap::session s(p, kap::session_id{"S-1"});
+  KAP_ACCEPT(s, ev("e-1", "09:30", "prescriber",
+                   R"("type":"screening","weight_kg":80,"age":40,"answers":{"aneurysmal_vascular_disease":false,)"
+                   R"("psychosis_history":false,"pregnancy":false,"uncontrolled_hypertension":false})"));
+  const auto d = s.apply(ev("e-2", "09:35", "prescriber", R"("type":"phase","to":"preparation")"));
+  EXPECT_EQ(d.outcome, kap::outcome::rejected);
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(d.message, "cannot move to preparation: consent not signed");
+  ASSERT_EQ(d.unmet.size(), 1U);
+  EXPECT_EQ(d.unmet[0].requirement, "consent_signed");
+  EXPECT_EQ(s.phase(), "screening");
+}
+
+TEST_F(SessionTest, DoseBeforeConsentAndScreeningIsRejected) {
+  // A protocol that opens in its dosing phase, so only dose_requires stands in the way.
+  auto built = kap::protocol_builder("open-dosing")
+                   .phase("dosing", kap::phase_kind::dosing)
+                   .phase("discharge", kap::phase_kind::discharge)
+                   .phase("aborted", kap::phase_kind::aborted)
+                   .transition("dosing", "discharge")
+                   .dose_requires({kap::requirements::consent_signed{}, kap::requirements::screening_passed{}})
+                   .limit(im_limit_50mg())
+                   .vitals_every(kap::minutes{15}, {"dosing"})
+                   .build();
+  ASSERT_TRUE(built) << built.error().message;
+  kap::session s(std::make_shared<const kap::validated_protocol>(std::move(*built)), kap::session_id{"S-1"});
+  const auto d = s.apply(ev("e-1", "10:00", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":20)"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(d.message, "dose requirements not met: consent not signed");
+  ASSERT_EQ(d.unmet.size(), 2U);
+  EXPECT_EQ(d.unmet[0].requirement, "consent_signed");
+  EXPECT_EQ(d.unmet[1].requirement, "screening_passed");
+  EXPECT_EQ(d.unmet[1].message, "screening not recorded");
+  EXPECT_TRUE(s.doses().empty());
+}
+
+TEST_F(SessionTest, BloodPressureAboveTheHoldLimitBlocksDosingAndNamesTheValue) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto v = s.apply(ev("e-9", "10:10", "nurse", R"("type":"vitals","systolic":152,"diastolic":94)"));
+  ASSERT_TRUE(v.accepted());
+  ASSERT_EQ(v.alerts.size(), 1U);
+  EXPECT_EQ(v.alerts[0].kind, "vitals_hold");
+  EXPECT_EQ(v.alerts[0].severity, kap::alert_severity::warning);
+  EXPECT_EQ(v.alerts[0].message, "blood pressure 152/94 mmHg is above the 140/90 limit");
+
+  const auto d = s.apply(ev("e-10", "10:11", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  ASSERT_EQ(d.unmet.size(), 1U);
+  EXPECT_EQ(d.unmet[0].requirement, "vitals_within");
+  EXPECT_EQ(d.unmet[0].message, "blood pressure 152/94 mmHg is above the 140/90 limit");
+  EXPECT_EQ(s.blockers("guided_meditation", at("10:11")).at(0).message, "no dose given");
+}
+
+TEST_F(SessionTest, StaleVitalsBlockDosing) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(ev("e-9", "10:20", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(d.unmet.at(0).message, "no blood pressure recorded in the last 15 min");
+}
+
+TEST_F(SessionTest, NurseDoseWithinLimitsThenSecondDosePastTheCumulativeLimit) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto first = s.apply(ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  ASSERT_TRUE(first.accepted()) << first.message;
+  ASSERT_EQ(s.doses().size(), 1U);
+  EXPECT_EQ(s.cumulative_dose(), kap::milligrams{50});
+  EXPECT_DOUBLE_EQ(s.doses()[0].per_kg->count(), 0.625);
+
+  KAP_ACCEPT(s, ev("e-10", "10:14", "nurse", R"("type":"vitals","systolic":124,"diastolic":82,"heart_rate":75,"spo2":97)"));
+  const std::string before = state_of(s);
+  const auto second = s.apply(ev("e-11", "10:18", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));
+  EXPECT_EQ(second.code, kap::errc::dose_limit);
+  EXPECT_EQ(second.message, "40 mg would bring the session total to 90 mg, above the 80 mg cumulative limit");
+  ASSERT_EQ(second.alerts.size(), 1U);
+  EXPECT_EQ(second.alerts[0].kind, "dose_limit");
+  EXPECT_EQ(state_of(s), before);  // a rejected dose changes nothing, its alert is not kept
+  EXPECT_EQ(s.cumulative_dose(), kap::milligrams{50});
+}
+
+TEST_F(SessionTest, DoseLimitsPerDoseWeightIntervalRouteAndDrug) {
+  auto s = kap::test::session_at_dosing(p);
+  auto dose = [&](const std::string& id, const std::string& hhmm, const std::string& body) {
+    return s.apply(ev(id, hhmm, "nurse", R"("type":"dose",)" + body));
+  };
+  auto over_max = dose("d-1", "10:06", R"("drug":"ketamine","route":"im","mg":61)");
+  EXPECT_EQ(over_max.code, kap::errc::dose_limit);
+  EXPECT_EQ(over_max.message, "61 mg is above the 60 mg limit per dose");
+  auto route = dose("d-2", "10:06", R"("drug":"ketamine","route":"iv","mg":10)");
+  EXPECT_EQ(route.code, kap::errc::dose_limit);
+  EXPECT_EQ(route.message, "route iv is not allowed by this protocol");
+  auto drug = dose("d-3", "10:06", R"("drug":"esketamine","route":"im","mg":10)");
+  EXPECT_EQ(drug.code, kap::errc::dose_limit);
+  EXPECT_EQ(drug.message, "esketamine is not allowed by the im route of this protocol");
+  auto zero = dose("d-4", "10:06", R"("drug":"ketamine","route":"im","mg":0)");
+  EXPECT_EQ(zero.code, kap::errc::out_of_range);
+  ASSERT_TRUE(dose("d-5", "10:06", R"("drug":"ketamine","route":"im","mg":20)").accepted());
+  KAP_ACCEPT(s, ev("v-0", "10:11", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":70,"spo2":98)"));
+  auto interval = dose("d-6", "10:12", R"("drug":"ketamine","route":"im","mg":20)");
+  EXPECT_EQ(interval.code, kap::errc::dose_limit);
+  EXPECT_EQ(interval.message, "6 min since the last im dose; the minimum interval is 10 min");
+  ASSERT_TRUE(dose("d-7", "10:16", R"("drug":"ketamine","route":"im","mg":20)").accepted());
+  KAP_ACCEPT(s, ev("v-1", "10:20", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":70,"spo2":98)"));
+  auto third = dose("d-8", "10:30", R"("drug":"ketamine","route":"im","mg":10)");
+  EXPECT_EQ(third.code, kap::errc::dose_limit);
+  EXPECT_EQ(third.message, "a dose by im would be number 3; the limit is 2 per session");
+}
+
+TEST_F(SessionTest, WeightBasedLimitNamesTheFigures) {
+  kap::session s(p, kap::session_id{"S-1"});
+  // 60 kg: 0.75 mg/kg allows 45 mg, below the 60 mg absolute cap.
+  KAP_ACCEPT(s, ev("e-1", "09:30", "prescriber",
+                   R"("type":"screening","weight_kg":60,"age":40,"answers":{"aneurysmal_vascular_disease":false,)"
+                   R"("psychosis_history":false,"pregnancy":false,"uncontrolled_hypertension":false})"));
+  KAP_ACCEPT(s, ev("e-2", "09:31", "prescriber", R"("type":"consent","scope":"kap")"));
+  KAP_ACCEPT(s, ev("e-3", "09:35", "prescriber", R"("type":"phase","to":"preparation")"));
+  for (const char* item : {"intention_set", "fasting_confirmed", "driver_arranged"}) {
+    KAP_ACCEPT(s, ev(std::string("c-") + item, "09:40", "therapist", std::string(R"("type":"checklist","item":")") + item + "\""));
+  }
+  KAP_ACCEPT(s, ev("e-7", "10:00", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":70,"spo2":97)"));
+  KAP_ACCEPT(s, ev("e-8", "10:05", "therapist", R"("type":"phase","to":"dosing")"));
+  const auto d = s.apply(ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  EXPECT_EQ(d.code, kap::errc::dose_limit);
+  EXPECT_EQ(d.message, "50 mg is 0.833 mg/kg, above the 0.75 mg/kg limit (45 mg for 60 kg)");
+  EXPECT_TRUE(s.apply(ev("e-10", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":45)")).accepted());
+}
+
+TEST_F(SessionTest, TherapistCannotRecordADose) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(ev("e-9", "10:06", "therapist", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));
+  EXPECT_EQ(d.code, kap::errc::unauthorized);
+  EXPECT_EQ(d.message, "a therapist may not record a dose event");
+  const auto u = s.apply(ev("e-10", "10:06", "unlicensed-nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));
+  EXPECT_EQ(u.code, kap::errc::unauthorized);
+  EXPECT_EQ(u.message, "a dose event needs a licensed nurse");
+  EXPECT_TRUE(s.doses().empty());
+}
+
+TEST_F(SessionTest, RelativeContraindicationNeedsAnOverride) {
+  kap::session s(p, kap::session_id{"S-1"});
+  KAP_ACCEPT(s, ev("e-1", "09:30", "prescriber",
+                   R"("type":"screening","weight_kg":80,"age":40,"answers":{"aneurysmal_vascular_disease":false,)"
+                   R"("psychosis_history":true,"pregnancy":false,"uncontrolled_hypertension":false})"));
+  EXPECT_EQ(s.screening().status, kap::screening_status::needs_review);
+  KAP_ACCEPT(s, ev("e-2", "09:31", "prescriber", R"("type":"consent","scope":"kap")"));
+  const auto blocked = s.apply(ev("e-3", "09:35", "prescriber", R"("type":"phase","to":"preparation")"));
+  EXPECT_EQ(blocked.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(blocked.unmet.at(0).message, "relative contraindication psychosis_history needs a recorded override");
+
+  const auto therapist = s.apply(ev("e-4", "09:36", "therapist",
+                                    R"("type":"override","contraindication":"psychosis_history","justification":"reviewed")"));
+  EXPECT_EQ(therapist.code, kap::errc::unauthorized);
+  const auto empty = s.apply(ev("e-5", "09:36", "prescriber",
+                                R"("type":"override","contraindication":"psychosis_history","justification":"")"));
+  EXPECT_EQ(empty.code, kap::errc::missing_field);
+  const auto absent = s.apply(ev("e-6", "09:36", "prescriber",
+                                 R"("type":"override","contraindication":"pregnancy","justification":"x")"));
+  EXPECT_EQ(absent.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(absent.message, "screening did not report pregnancy as present and pending");
+
+  KAP_ACCEPT(s, ev("e-7", "09:37", "prescriber",
+                   R"("type":"override","contraindication":"psychosis_history","justification":"remote, reviewed")"));
+  EXPECT_EQ(s.screening().status, kap::screening_status::eligible);
+  EXPECT_EQ(s.screening().relative_overridden, std::vector<std::string>{"psychosis_history"});
+  KAP_ACCEPT(s, ev("e-8", "09:38", "prescriber", R"("type":"phase","to":"preparation")"));
+}
+
+TEST_F(SessionTest, AbsoluteContraindicationExcludes) {
+  kap::session s(p, kap::session_id{"S-1"});
+  KAP_ACCEPT(s, ev("e-1", "09:30", "prescriber",
+                   R"("type":"screening","weight_kg":80,"age":40,"answers":{"aneurysmal_vascular_disease":true,)"
+                   R"("psychosis_history":false,"pregnancy":false,"uncontrolled_hypertension":false})"));
+  EXPECT_EQ(s.screening().status, kap::screening_status::excluded);
+  const auto o = s.apply(ev("e-2", "09:31", "prescriber",
+                            R"("type":"override","contraindication":"aneurysmal_vascular_disease","justification":"x")"));
+  EXPECT_EQ(o.code, kap::errc::excluded);
+  EXPECT_EQ(o.message, "absolute contraindication aneurysmal_vascular_disease cannot be overridden");
+  KAP_ACCEPT(s, ev("e-3", "09:32", "prescriber", R"("type":"consent","scope":"kap")"));
+  const auto move = s.apply(ev("e-4", "09:33", "prescriber", R"("type":"phase","to":"preparation")"));
+  EXPECT_EQ(move.code, kap::errc::excluded);
+  KAP_ACCEPT(s, ev("e-5", "09:34", "prescriber", R"("type":"abort","reason":"excluded at screening")"));
+  EXPECT_TRUE(s.closed());
+  EXPECT_EQ(s.phase(), "aborted");
+}
+
+TEST_F(SessionTest, ScreeningAnswersMustMatchTheProtocol) {
+  kap::session s(p, kap::session_id{"S-1"});
+  const auto missing = s.apply(ev("e-1", "09:30", "prescriber",
+                                  R"("type":"screening","weight_kg":80,"age":40,"answers":{"aneurysmal_vascular_disease":false})"));
+  EXPECT_EQ(missing.code, kap::errc::missing_field);
+  EXPECT_EQ(missing.message, "screening has no answer for psychosis_history");
+  const auto unknown = s.apply(ev("e-2", "09:30", "prescriber",
+                                  R"("type":"screening","weight_kg":80,"age":40,"answers":{"likes_jazz":true})"));
+  EXPECT_EQ(unknown.code, kap::errc::unknown_field);
+  EXPECT_EQ(unknown.message, "screening answer for \"likes_jazz\", which this protocol does not ask about");
+  const auto weight = s.apply(ev("e-3", "09:30", "prescriber", R"("type":"screening","weight_kg":0,"age":40,"answers":{})"));
+  EXPECT_EQ(weight.code, kap::errc::out_of_range);
+  EXPECT_EQ(weight.message, "weight_kg 0 is outside 0-500");
+  const auto age = s.apply(ev("e-4", "09:30", "prescriber", R"("type":"screening","weight_kg":70,"age":200,"answers":{})"));
+  EXPECT_EQ(age.code, kap::errc::out_of_range);
+  EXPECT_EQ(age.message, "age 200 is outside 0-130");
+  EXPECT_TRUE(s.timeline().empty());
+}
+
+TEST_F(SessionTest, LeavingMonitoringEarlyNamesTheRemainingMinutes) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  KAP_ACCEPT(s, ev("e-10", "10:08", "therapist", R"("type":"phase","to":"guided_meditation")"));
+  KAP_ACCEPT(s, ev("e-11", "10:20", "nurse", R"("type":"vitals","systolic":128,"diastolic":84,"heart_rate":80,"spo2":97)"));
+  KAP_ACCEPT(s, ev("e-12", "10:30", "therapist", R"("type":"phase","to":"monitoring")"));
+  const auto d = s.apply(ev("e-13", "10:50", "therapist", R"("type":"phase","to":"integration")"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(d.message, "cannot move to integration: 20 min in phase monitoring; 40 min more required");
+  EXPECT_EQ(d.unmet.at(0).requirement, "min_time_in_phase");
+}
+
+TEST_F(SessionTest, OverdueFortyMinuteBloodPressureCheckRaisesAnAlert) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  KAP_ACCEPT(s, ev("e-10", "10:08", "therapist", R"("type":"phase","to":"guided_meditation")"));
+  // 10:41 is within the window (after 10:41 = 10:06 + 40 - 5): due, not overdue.
+  auto due = s.due(at("10:42"));
+  bool found = false;
+  for (const auto& d : due) {
+    if (d.what == "bp_40min") {
+      found = true;
+      EXPECT_FALSE(d.overdue);
+      EXPECT_EQ(d.due_at, at("10:46"));
+    }
+  }
+  EXPECT_TRUE(found);
+  // Nothing recorded; at 10:52 (past 10:46 + 5) an intervention event brings the alert.
+  const auto d = s.apply(ev("e-11", "10:52", "therapist", R"("type":"intervention","kind":"guided_meditation","minutes":30)"));
+  ASSERT_TRUE(d.accepted());
+  bool alerted = false;
+  for (const auto& a : d.alerts) {
+    if (a.kind == "check_overdue" && a.key == "bp_40min") {
+      alerted = true;
+      EXPECT_EQ(a.message, "bp_40min check was due at 2026-11-26T10:46:00Z and is overdue");
+    }
+  }
+  EXPECT_TRUE(alerted);
+  // A blood pressure reading closes it.
+  KAP_ACCEPT(s, ev("e-12", "10:53", "nurse", R"("type":"vitals","systolic":130,"diastolic":85,"heart_rate":80,"spo2":97)"));
+  for (const auto& a : s.open_alerts()) EXPECT_NE(a.key, "bp_40min");
+}
+
+TEST_F(SessionTest, VitalsScheduleFallsDueAndOverdue) {
+  // The schedule counts from the later of entering a scheduled phase and the last reading:
+  // dosing entered 10:05 after vitals at 10:00, so vitals fall due at 10:20.
+  auto s = kap::test::session_at_dosing(p);
+  EXPECT_TRUE(s.due(at("10:19")).empty());
+  auto d1 = s.due(at("10:22"));
+  ASSERT_EQ(d1.size(), 1U);
+  EXPECT_EQ(d1[0].kind, "vitals");
+  EXPECT_EQ(d1[0].due_at, at("10:20"));
+  EXPECT_FALSE(d1[0].overdue);
+  EXPECT_TRUE(s.due(at("10:26"))[0].overdue);
+  KAP_ACCEPT(s, ev("v-1", "10:21", "nurse", R"("type":"vitals","systolic":120,"diastolic":80)"));
+  EXPECT_TRUE(s.due(at("10:35")).empty());
+  EXPECT_EQ(s.due(at("10:36")).at(0).due_at, at("10:36"));
+}
+
+TEST_F(SessionTest, CriticalVitalsRaiseACriticalAlertThatClosesWhenNormal) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(ev("e-9", "10:10", "monitor", R"("type":"vitals","systolic":185,"diastolic":100,"spo2":86)"));
+  ASSERT_TRUE(d.accepted());
+  ASSERT_EQ(d.alerts.size(), 2U);
+  EXPECT_EQ(d.alerts[0].kind, "vitals_critical");
+  EXPECT_EQ(d.alerts[0].message, "blood pressure 185/100 mmHg is above the 180/110 limit");
+  EXPECT_EQ(d.alerts[1].message, "SpO2 86% is below the 88% limit");
+  EXPECT_EQ(s.open_alerts().size(), 2U);
+  KAP_ACCEPT(s, ev("e-10", "10:12", "monitor", R"("type":"vitals","systolic":130,"diastolic":80,"spo2":97)"));
+  EXPECT_TRUE(s.open_alerts().empty());
+}
+
+TEST_F(SessionTest, ImplausibleOrEmptyVitalsAreRefused) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto high = s.apply(ev("e-9", "10:10", "nurse", R"("type":"vitals","systolic":400)"));
+  EXPECT_EQ(high.code, kap::errc::out_of_range);
+  EXPECT_EQ(high.message, "systolic 400 is outside 0-300");
+  const auto spo2 = s.apply(ev("e-10", "10:10", "nurse", R"("type":"vitals","spo2":101)"));
+  EXPECT_EQ(spo2.message, "spo2 101 is outside 0-100");
+  const auto empty = s.apply(ev("e-11", "10:10", "nurse", R"("type":"vitals")"));
+  EXPECT_EQ(empty.code, kap::errc::missing_field);
+  EXPECT_EQ(empty.message, "a vitals event needs at least one value");
+}
+
+TEST_F(SessionTest, PhaseOverrunRaisesAnAlert) {
+  auto s = kap::test::session_at_dosing(p);  // dosing has a 30 min maximum, entered 10:05
+  KAP_ACCEPT(s, ev("e-9", "10:14", "nurse", R"("type":"vitals","systolic":120,"diastolic":80)"));
+  const auto d = s.apply(ev("e-10", "10:40", "nurse", R"("type":"vitals","systolic":120,"diastolic":80)"));
+  ASSERT_TRUE(d.accepted());
+  bool overrun = false;
+  for (const auto& a : d.alerts) overrun = overrun || (a.kind == "phase_overrun" && a.message == "phase dosing has lasted 35 min, over its 30 min maximum");
+  EXPECT_TRUE(overrun);
+}
+
+TEST_F(SessionTest, DuplicatesAndConflicts) {
+  auto s = kap::test::session_at_dosing(p);
+  const std::string before = state_of(s);
+  const auto dup = s.apply(ev("e-7", "10:00", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":72,"spo2":98)"));
+  EXPECT_EQ(dup.outcome, kap::outcome::duplicate);
+  EXPECT_EQ(dup.code, kap::errc::duplicate);
+  EXPECT_EQ(dup.message, "event e-7 was already applied; nothing changed");
+  const auto conflict = s.apply(ev("e-7", "10:00", "nurse", R"("type":"vitals","systolic":121,"diastolic":80,"heart_rate":72,"spo2":98)"));
+  EXPECT_EQ(conflict.outcome, kap::outcome::rejected);
+  EXPECT_EQ(conflict.code, kap::errc::conflicting_duplicate);
+  EXPECT_EQ(conflict.message, "event id e-7 was already used for a different event");
+  EXPECT_EQ(state_of(s), before);
+}
+
+TEST_F(SessionTest, TimeNeverGoesBackwards) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(ev("e-9", "10:04", "nurse", R"("type":"vitals","systolic":120)"));
+  EXPECT_EQ(d.code, kap::errc::out_of_order);
+  EXPECT_EQ(d.message, "event at 2026-11-26T10:04:00Z is earlier than the last event at 2026-11-26T10:05:00Z");
+  KAP_ACCEPT(s, ev("e-10", "10:05", "nurse", R"("type":"vitals","systolic":120)"));  // equal instants are fine
+}
+
+TEST_F(SessionTest, ClosedSessionRefusesEvents) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("e-9", "10:06", "nurse", R"("type":"abort","reason":"patient request")"));
+  EXPECT_TRUE(s.closed());
+  const auto d = s.apply(ev("e-10", "10:07", "nurse", R"("type":"vitals","systolic":120)"));
+  EXPECT_EQ(d.code, kap::errc::session_closed);
+  EXPECT_EQ(d.message, "the session is closed (phase aborted)");
+  EXPECT_TRUE(s.due(at("12:00")).empty());
+}
+
+TEST_F(SessionTest, OtherSessionsEventsAreRefused) {
+  kap::session s(p, kap::session_id{"S-1"});
+  const auto d = s.apply(ev("e-1", "10:00", "nurse", R"("type":"vitals","systolic":120)", "S-2"));
+  EXPECT_EQ(d.code, kap::errc::unknown_session);
+  EXPECT_EQ(d.message, "event for session S-2 applied to session S-1");
+}
+
+TEST_F(SessionTest, InvalidTransitionsAreRefused) {
+  kap::session s(p, kap::session_id{"S-1"});
+  const auto skip = s.apply(ev("e-1", "09:00", "prescriber", R"("type":"phase","to":"dosing")"));
+  EXPECT_EQ(skip.code, kap::errc::invalid_transition);
+  EXPECT_EQ(skip.message, "no transition from screening to dosing");
+  const auto none = s.apply(ev("e-2", "09:00", "prescriber", R"("type":"phase","to":"nowhere")"));
+  EXPECT_EQ(none.code, kap::errc::invalid_transition);
+  EXPECT_EQ(none.message, "no phase \"nowhere\" in the protocol");
+  const auto nurse = s.apply(ev("e-3", "09:00", "nurse", R"("type":"phase","to":"preparation")"));
+  EXPECT_EQ(nurse.code, kap::errc::unauthorized);
+}
+
+TEST_F(SessionTest, MeasuresAreScoredAndPatientsRecordSelfReportOnly) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("m-1", "10:06", "patient", R"("type":"measure","instrument":"phq9","items":[1,1,1,1,1,1,1,1,0])"));
+  EXPECT_EQ(s.snapshot().measures.at(0).total, 8);
+  const auto madrs = s.apply(ev("m-2", "10:07", "patient", R"("type":"measure","instrument":"madrs","items":[1,1,1,1,1,1,1,1,1,1])"));
+  EXPECT_EQ(madrs.code, kap::errc::unauthorized);
+  EXPECT_EQ(madrs.message, "a patient may record self-report measures only; madrs is clinician-rated");
+  const auto bad = s.apply(ev("m-3", "10:07", "patient", R"("type":"measure","instrument":"phq9","items":[1,1,1,7,1,1,1,1,0])"));
+  EXPECT_EQ(bad.code, kap::errc::item_out_of_range);
+  EXPECT_EQ(bad.message, "item 4: 7 is outside 0-3");
+  const auto unknown = s.apply(ev("m-4", "10:07", "patient", R"("type":"measure","instrument":"phq10","items":[1])"));
+  EXPECT_EQ(unknown.code, kap::errc::unknown_instrument);
+  KAP_ACCEPT(s, ev("m-5", "10:08", "therapist", R"("type":"measure","instrument":"madrs","items":[1,1,1,1,1,1,1,1,1,1])"));
+}
+
+TEST_F(SessionTest, DischargeNeedsTheSignOffOfTheNamedRole) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  KAP_ACCEPT(s, ev("e-10", "10:08", "therapist", R"("type":"phase","to":"guided_meditation")"));
+  KAP_ACCEPT(s, ev("e-11", "10:20", "nurse", R"("type":"vitals","systolic":128,"diastolic":84,"heart_rate":80,"spo2":97)"));
+  KAP_ACCEPT(s, ev("e-12", "10:30", "therapist", R"("type":"phase","to":"monitoring")"));
+  KAP_ACCEPT(s, ev("e-13", "10:45", "nurse", R"("type":"vitals","systolic":126,"diastolic":82,"heart_rate":78,"spo2":98)"));
+  KAP_ACCEPT(s, ev("e-14", "11:31", "therapist", R"("type":"phase","to":"integration")"));
+  KAP_ACCEPT(s, ev("e-15", "12:00", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":70,"spo2":98)"));
+  KAP_ACCEPT(s, ev("e-16", "12:01", "therapist", R"("type":"signoff","what":"discharge")"));
+  const auto d = s.apply(ev("e-17", "12:07", "therapist", R"("type":"phase","to":"discharge")"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  ASSERT_EQ(d.unmet.size(), 1U);
+  EXPECT_EQ(d.unmet[0].message, "discharge not signed off by a prescriber");
+  KAP_ACCEPT(s, ev("e-18", "12:08", "prescriber", R"("type":"signoff","what":"discharge")"));
+  KAP_ACCEPT(s, ev("e-19", "12:09", "prescriber", R"("type":"phase","to":"discharge")"));
+  EXPECT_TRUE(s.closed());
+}
+
+TEST_F(SessionTest, RosterRejectsStaffNotOnIt) {
+  auto def = p->definition();
+  def.roster = std::vector<kap::roster_entry>{{kap::actor_id{"P-1"}, {kap::role::prescriber}}};
+  auto v = kap::validate(def);
+  ASSERT_TRUE(v);
+  kap::session s(std::make_shared<const kap::validated_protocol>(std::move(*v)), kap::session_id{"S-1"});
+  KAP_ACCEPT(s, ev("e-1", "09:00", "prescriber", R"("type":"consent","scope":"kap")"));
+  const auto d = s.apply(ev("e-2", "09:01", "nurse", R"("type":"vitals","systolic":120)"));
+  EXPECT_EQ(d.code, kap::errc::unauthorized);
+  EXPECT_EQ(d.message, "actor N-1 is not on the roster as a nurse");
+  KAP_ACCEPT(s, ev("e-3", "09:02", "patient", R"("type":"measure","instrument":"gad7","items":[0,0,0,0,0,0,0])"));
+}
+
+TEST_F(SessionTest, PredicateRequirementFromTheBuilder) {
+  auto built = kap::protocol_builder("pred")
+                   .phase("a", kap::phase_kind::preparation)
+                   .phase("b", kap::phase_kind::discharge)
+                   .phase("x", kap::phase_kind::aborted)
+                   .transition("a", "b",
+                               {kap::protocol_builder::predicate(
+                                   "two notes", [](const kap::session& s, kap::timestamp) -> std::optional<std::string> {
+                                     int notes = 0;
+                                     for (const auto& e : s.timeline()) notes += e.type == kap::event_type::note ? 1 : 0;
+                                     if (notes < 2) return "only " + std::to_string(notes) + " notes";
+                                     return std::nullopt;
+                                   })})
+                   .build();
+  ASSERT_TRUE(built);
+  EXPECT_FALSE(built->serialisable());
+  kap::session s(std::make_shared<const kap::validated_protocol>(std::move(*built)), kap::session_id{"S-1"});
+  KAP_ACCEPT(s, ev("n-1", "09:00", "nurse", R"("type":"note","text":"free text, never logged")"));
+  const auto d = s.apply(ev("p-1", "09:01", "therapist", R"("type":"phase","to":"b")"));
+  EXPECT_EQ(d.unmet.at(0).message, "two notes: only 1 notes");
+  KAP_ACCEPT(s, ev("n-2", "09:02", "nurse", R"("type":"note","text":"second")"));
+  KAP_ACCEPT(s, ev("p-2", "09:03", "therapist", R"("type":"phase","to":"b")"));
+}
+
+TEST_F(SessionTest, SevereAdverseEventIsACriticalAlert) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto mild = s.apply(ev("a-1", "10:06", "nurse", R"("type":"adverse_event","kind":"nausea","severity":"mild")"));
+  EXPECT_TRUE(mild.alerts.empty());
+  const auto severe = s.apply(ev("a-2", "10:07", "nurse", R"("type":"adverse_event","kind":"hypertension","severity":"severe")"));
+  ASSERT_EQ(severe.alerts.size(), 1U);
+  EXPECT_EQ(severe.alerts[0].severity, kap::alert_severity::critical);
+  EXPECT_EQ(severe.alerts[0].message, "severe adverse event: hypertension");
+}
+
+TEST_F(SessionTest, ReplayGivesTheSameState) {
+  auto a = kap::test::session_at_dosing(p);
+  auto b = kap::test::session_at_dosing(p);
+  EXPECT_EQ(state_of(a), state_of(b));
+  EXPECT_EQ(a.snapshot(), b.snapshot());
+}
+
+TEST_F(SessionTest, BlockersExplainTheNextMove) {
+  kap::session s(p, kap::session_id{"S-1"});
+  auto b = s.blockers("preparation", at("09:00"));
+  ASSERT_EQ(b.size(), 2U);
+  EXPECT_EQ(b[0].message, "screening not recorded");
+  EXPECT_EQ(b[1].message, "consent not signed");
+  EXPECT_EQ(s.blockers("dosing", at("09:00")).at(0).message, "no transition from screening to dosing");
+  EXPECT_EQ(s.blockers("nowhere", at("09:00")).at(0).message, "no phase \"nowhere\" in the protocol");
+}
+
+}  // namespace

@@ -1,0 +1,152 @@
+// kapctl run PROTOCOL.json EVENTS.jsonl [--at RFC3339]
+#include "command.hpp"
+#include "files.hpp"
+
+#include <kap/json.hpp>
+#include <kap/session/session.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kapctl {
+
+extern const std::string_view run_help;
+const std::string_view run_help =
+    "Usage: kapctl run PROTOCOL.json EVENTS.jsonl [--at RFC3339]\n\n"
+    "Runs the events (JSON Lines, docs/events.md; \"-\" reads standard input) through the session\n"
+    "engine under the protocol. The first event of a new session id opens that session. Prints\n"
+    "one JSON line per event with its decision:\n"
+    "  {\"event\":\"e-3\",\"session\":\"S-1\",\"decision\":\"rejected\",\"code\":\"requirement_unmet\",\n"
+    "   \"message\":\"...\",\"unmet\":[...],\"alerts\":[...]}\n"
+    "then one summary line per session: phase, closed, open alerts, blockers for each next\n"
+    "phase, and the checks due at --at (default: the session's last event).\n"
+    "A line that cannot be decoded gets {\"line\":N,\"decision\":\"invalid\",\"code\":...,\"message\":...}.\n"
+    "Exit status: 0 every event accepted (or a harmless duplicate), 1 any event rejected or\n"
+    "invalid, 2 unreadable input or usage error.\n";
+
+namespace {
+
+struct run_line {
+  std::optional<std::string> event;
+  std::optional<std::string> session;
+  std::optional<std::size_t> line;
+  std::string decision;
+  std::optional<std::string> code;
+  std::optional<std::string> message;
+  std::vector<kap::unmet> unmet;
+  std::vector<kap::alert> alerts;
+};
+BOOST_DESCRIBE_STRUCT(run_line, (), (event, session, line, decision, code, message, unmet, alerts))
+
+struct next_phase {
+  std::string phase;
+  std::vector<kap::unmet> blockers;
+};
+BOOST_DESCRIBE_STRUCT(next_phase, (), (phase, blockers))
+
+struct session_summary {
+  std::string session;
+  std::string phase;
+  bool closed = false;
+  std::optional<kap::timestamp> at;
+  std::vector<kap::alert> open_alerts;
+  std::vector<next_phase> next;
+  std::vector<kap::due_item> due;
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+  double cumulative_mg = 0;
+};
+BOOST_DESCRIBE_STRUCT(session_summary, (),
+                      (session, phase, closed, at, open_alerts, next, due, accepted, rejected, cumulative_mg))
+
+struct summary_line {
+  session_summary summary;
+};
+BOOST_DESCRIBE_STRUCT(summary_line, (), (summary))
+
+}  // namespace
+
+int cmd_run(std::span<const std::string_view> args, io& io) {
+  arg_parser p(args, {"--at"}, {});
+  if (!p.error().empty()) return usage_error(io, "run", p.error());
+  if (p.positional().size() != 2) return usage_error(io, "run", "give a protocol file and an events file");
+  std::optional<kap::timestamp> at;
+  if (const auto text = p.value("--at")) {
+    auto t = kap::parse_rfc3339(*text);
+    if (!t) return usage_error(io, "run", "--at: " + t.error().message);
+    at = *t;
+  }
+  auto loaded = load_protocol("run", p.positional()[0], io, io.err);
+  if (!loaded.protocol) return loaded.status;
+  auto events_text = read_input("run", p.positional()[1], io);
+  if (!events_text) return exit_usage;
+
+  struct tracked {
+    std::unique_ptr<kap::session> session;
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+  };
+  std::map<std::string, tracked> sessions;
+  std::vector<std::string> order;
+  int status = exit_ok;
+  for (auto& l : kap::json::read_events_jsonl(*events_text)) {
+    run_line out;
+    if (!l.event) {
+      out.line = l.line;
+      out.decision = "invalid";
+      out.code = std::string(kap::to_string(l.event.error().code));
+      out.message = l.event.error().message;
+      io.out << kap::json::to_string(out) << "\n";
+      status = exit_invalid;
+      continue;
+    }
+    const kap::event& e = *l.event;
+    auto [it, fresh] = sessions.try_emplace(e.session.str());
+    if (fresh) {
+      it->second.session = std::make_unique<kap::session>(loaded.protocol, e.session);
+      order.push_back(e.session.str());
+    }
+    auto d = it->second.session->apply(e);
+    out.event = e.id.str();
+    out.session = e.session.str();
+    out.decision = std::string(kap::enum_name(d.outcome));
+    if (d.code) out.code = std::string(kap::to_string(*d.code));
+    if (!d.message.empty()) out.message = d.message;
+    out.unmet = std::move(d.unmet);
+    out.alerts = std::move(d.alerts);
+    if (d.outcome == kap::outcome::rejected) {
+      ++it->second.rejected;
+      status = exit_invalid;
+    } else {
+      ++it->second.accepted;
+    }
+    io.out << kap::json::to_string(out) << "\n";
+  }
+  for (const auto& id : order) {
+    const auto& t = sessions.at(id);
+    const kap::session& s = *t.session;
+    session_summary sum;
+    sum.session = id;
+    sum.phase = s.phase();
+    sum.closed = s.closed();
+    sum.at = at ? at : s.snapshot().last_event_at;
+    sum.open_alerts = s.open_alerts();
+    sum.accepted = t.accepted;
+    sum.rejected = t.rejected;
+    sum.cumulative_mg = s.cumulative_dose().count();
+    if (sum.at) {
+      for (const auto& tr : s.definition().transitions) {
+        if (tr.from == s.phase() && !s.closed()) sum.next.push_back({tr.to, s.blockers(tr.to, *sum.at)});
+      }
+      sum.due = s.due(*sum.at);
+    }
+    io.out << kap::json::to_string(summary_line{std::move(sum)}) << "\n";
+  }
+  return status;
+}
+
+}  // namespace kapctl

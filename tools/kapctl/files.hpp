@@ -1,0 +1,31 @@
+#pragma once
+
+// File helpers shared by kapctl's subcommands.
+
+#include "command.hpp"
+
+#include <kap/json.hpp>
+#include <kap/protocol/validate.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <iosfwd>
+
+namespace kapctl {
+
+/// Reads a whole file ("-" is standard input); nullopt with a message on io.err when unreadable.
+std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io);
+
+/// The outcome of loading a protocol file: the validated protocol, or the exit status to return.
+struct loaded_protocol {
+  std::shared_ptr<const kap::validated_protocol> protocol;
+  int status = exit_ok;
+};
+
+/// Reads, parses and validates a protocol file. Read errors go to io.err; validation problems
+/// go to `problems_out` as "path: message" lines.
+loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out);
+
+}  // namespace kapctl

@@ -7,7 +7,7 @@ export KAP_ROOT
 # Packages for building kap (Debian 12 / Ubuntu names). Never the unversioned libboost-dev (1.74).
 KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboost-json1.81-dev libspdlog-dev)
 # Extra packages for the tests and benchmarks.
-KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev)
+KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
 
 # kap_require_packages PKG... - installs the missing ones (as root, or through sudo); otherwise
 # prints the exact command and exits 2.

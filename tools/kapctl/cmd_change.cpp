@@ -1,0 +1,87 @@
+// kapctl change INSTRUMENT --baseline N --current M [--sd S] [--reliability R] [--response-percent P]
+//               [--remission RULE]
+#include "command.hpp"
+
+#include <kap/core/result.hpp>
+#include <kap/json.hpp>
+#include <kap/measures/change.hpp>
+
+#include <charconv>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <system_error>
+
+namespace kapctl {
+
+extern const std::string_view change_help;
+const std::string_view change_help =
+    "Usage: kapctl change INSTRUMENT --baseline N --current M [--sd S] [--reliability R]\n"
+    "                     [--response-percent P] [--remission RULE]\n\n"
+    "Computes the change of an instrument's total from baseline to now (docs/instruments.md,\n"
+    "\"Change analytics\") and prints one JSON object with the keys instrument, baseline,\n"
+    "current, change, percent_change, response, response_percent, remission, remission_rule,\n"
+    "remission_max, mcid, mcid_met, sd, reliability, sdiff, rci, reliable, reliable_change_min,\n"
+    "cutoff, clinically_significant and category (recovered, improved, unchanged or\n"
+    "deteriorated). Keys that do not apply to the instrument, or whose inputs are unknown, are\n"
+    "absent: the reliable change index and category need an SD and a test-retest reliability.\n"
+    "  --baseline N, --current M  the two totals (integers in the instrument's range)\n"
+    "  --sd S                     SD for the reliable change index (> 0), overriding the default\n"
+    "  --reliability R            test-retest reliability (0 <= R < 1), overriding the default\n"
+    "  --response-percent P       response = a reduction of at least P% (1-100, default 50)\n"
+    "  --remission RULE           a published remission rule by name (madrs: le12 or le10;\n"
+    "                             bdi2: le13 or le9); default the instrument's first rule\n"
+    "Example: kapctl change phq9 --baseline 18 --current 6\n"
+    "Exit status: 0 computed; 1 unknown instrument or one without an integer total\n"
+    "(cssrs-screen, ebi), a value that is not a number or is out of range, an unknown remission\n"
+    "rule; 2 usage error (--baseline and --current are required).\n";
+
+int cmd_change(std::span<const std::string_view> args, io& io) {
+  arg_parser p(args, {"--baseline", "--current", "--sd", "--reliability", "--response-percent", "--remission"}, {});
+  if (!p.error().empty()) return usage_error(io, "change", p.error());
+  if (p.positional().empty()) return usage_error(io, "change", "give an instrument");
+  if (p.positional().size() > 1) {
+    return usage_error(io, "change", "unexpected argument " + std::string(p.positional()[1]));
+  }
+  const auto baseline_text = p.value("--baseline");
+  const auto current_text = p.value("--current");
+  if (!baseline_text || !current_text) return usage_error(io, "change", "--baseline and --current are required");
+
+  bool ok = true;
+  auto integer = [&](std::string_view option, std::string_view text) -> int {
+    const auto v = parse_int(text);
+    if (!v) {
+      io.err << "kapctl change: " << option << ": \"" << text << "\" " << v.error().message << "\n";
+      ok = false;
+      return 0;
+    }
+    return *v;
+  };
+  auto number = [&](std::string_view option, std::string_view text) -> double {
+    const auto v = parse_number(text);
+    if (!v) {
+      io.err << "kapctl change: " << option << ": \"" << text << "\" is not a finite number\n";
+      ok = false;
+    }
+    return v.value_or(0.0);
+  };
+
+  const int baseline = integer("--baseline", *baseline_text);
+  const int current = integer("--current", *current_text);
+  kap::measures::change_options options;
+  if (const auto t = p.value("--sd")) options.sd = number("--sd", *t);
+  if (const auto t = p.value("--reliability")) options.reliability = number("--reliability", *t);
+  if (const auto t = p.value("--response-percent")) options.response_percent = integer("--response-percent", *t);
+  if (const auto t = p.value("--remission")) options.remission_rule = *t;
+  if (!ok) return exit_invalid;
+
+  auto report = kap::measures::compute_change(p.positional()[0], baseline, current, options);
+  if (!report) {
+    io.err << "kapctl change: " << report.error().message << "\n";
+    return exit_invalid;
+  }
+  io.out << kap::json::to_string(*report) << "\n";
+  return exit_ok;
+}
+
+}  // namespace kapctl

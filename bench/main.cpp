@@ -16,6 +16,8 @@ namespace {
 const std::map<std::string, double, std::less<>> targets = {
     {"JsonDecode", 2.0},   {"JsonEncode", 2.0},     {"EventDecode", 2.0},         {"EventEncode", 2.0},
     {"Phq9Score", 1.5},    {"QidsScore", 1.5},      {"SessionApply", 1.5},        {"SessionLongHistory", 1.2},
+    {"JournalAppendFull", 1.10}, {"JournalAppendNormal", 1.25}, {"JournalAppendBatch100", 1.25},
+    {"JournalRebuild", 1.25},    {"JournalAppendLarge", 1.2},
 };
 
 class collecting_reporter : public benchmark::ConsoleReporter {

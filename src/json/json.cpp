@@ -134,7 +134,13 @@ void prepend_key(read_error& e, std::string_view key) {
 }
 
 void prepend_index(read_error& e, std::size_t i) {
-  e.path = "/" + std::to_string(i) + e.path;
+  // Built by appending: GCC 12's -Wrestrict misfires on "/" + to_string(i) + path at -O2.
+  std::string seg;
+  seg.reserve(24 + e.path.size());
+  seg.push_back('/');
+  seg.append(std::to_string(i));
+  seg.append(e.path);
+  e.path = std::move(seg);
 }
 
 }  // namespace detail

@@ -78,7 +78,7 @@ TEST_F(SessionTest, BloodPressureAboveTheHoldLimitBlocksDosingAndNamesTheValue) 
   const auto v = s.apply(ev("e-9", "10:10", "nurse", R"("type":"vitals","systolic":152,"diastolic":94)"));
   ASSERT_TRUE(v.accepted());
   ASSERT_EQ(v.alerts.size(), 1U);
-  EXPECT_EQ(v.alerts[0].kind, "vitals_hold");
+  EXPECT_EQ(v.alerts[0].kind, kap::alert_kind::vitals_hold);
   EXPECT_EQ(v.alerts[0].severity, kap::alert_severity::warning);
   EXPECT_EQ(v.alerts[0].message, "blood pressure 152/94 mmHg is above the 140/90 limit");
 
@@ -111,7 +111,7 @@ TEST_F(SessionTest, NurseDoseWithinLimitsThenSecondDosePastTheCumulativeLimit) {
   EXPECT_EQ(second.code, kap::errc::dose_limit);
   EXPECT_EQ(second.message, "40 mg would bring the session total to 90 mg, above the 80 mg cumulative limit");
   ASSERT_EQ(second.alerts.size(), 1U);
-  EXPECT_EQ(second.alerts[0].kind, "dose_limit");
+  EXPECT_EQ(second.alerts[0].kind, kap::alert_kind::dose_limit);
   EXPECT_EQ(state_of(s), before);  // a rejected dose changes nothing, its alert is not kept
   EXPECT_EQ(s.cumulative_dose(), kap::milligrams{50});
 }
@@ -272,7 +272,7 @@ TEST_F(SessionTest, OverdueFortyMinuteBloodPressureCheckRaisesAnAlert) {
   ASSERT_TRUE(d.accepted());
   bool alerted = false;
   for (const auto& a : d.alerts) {
-    if (a.kind == "check_overdue" && a.key == "bp_40min") {
+    if (a.kind == kap::alert_kind::check_overdue && a.key == "bp_40min") {
       alerted = true;
       EXPECT_EQ(a.message, "bp_40min check was due at 2026-11-26T10:46:00Z and is overdue");
     }
@@ -304,7 +304,7 @@ TEST_F(SessionTest, CriticalVitalsRaiseACriticalAlertThatClosesWhenNormal) {
   const auto d = s.apply(ev("e-9", "10:10", "monitor", R"("type":"vitals","systolic":185,"diastolic":100,"spo2":86)"));
   ASSERT_TRUE(d.accepted());
   ASSERT_EQ(d.alerts.size(), 2U);
-  EXPECT_EQ(d.alerts[0].kind, "vitals_critical");
+  EXPECT_EQ(d.alerts[0].kind, kap::alert_kind::vitals_critical);
   EXPECT_EQ(d.alerts[0].message, "blood pressure 185/100 mmHg is above the 180/110 limit");
   EXPECT_EQ(d.alerts[1].message, "SpO2 86% is below the 88% limit");
   EXPECT_EQ(s.open_alerts().size(), 2U);
@@ -330,7 +330,7 @@ TEST_F(SessionTest, PhaseOverrunRaisesAnAlert) {
   const auto d = s.apply(ev("e-10", "10:40", "nurse", R"("type":"vitals","systolic":120,"diastolic":80)"));
   ASSERT_TRUE(d.accepted());
   bool overrun = false;
-  for (const auto& a : d.alerts) overrun = overrun || (a.kind == "phase_overrun" && a.message == "phase dosing has lasted 35 min, over its 30 min maximum");
+  for (const auto& a : d.alerts) overrun = overrun || (a.kind == kap::alert_kind::phase_overrun && a.message == "phase dosing has lasted 35 min, over its 30 min maximum");
   EXPECT_TRUE(overrun);
 }
 
@@ -481,6 +481,43 @@ TEST_F(SessionTest, BlockersExplainTheNextMove) {
   EXPECT_EQ(b[1].message, "consent not signed");
   EXPECT_EQ(s.blockers("dosing", at("09:00")).at(0).message, "no transition from screening to dosing");
   EXPECT_EQ(s.blockers("nowhere", at("09:00")).at(0).message, "no phase \"nowhere\" in the protocol");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(SessionTest, AHoldWarningFollowsACriticalAlertThatThisReadingCloses) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto crit = s.apply(ev("e-9", "10:10", "nurse", R"("type":"vitals","systolic":186,"diastolic":112)"));
+  ASSERT_EQ(crit.alerts.size(), 1U);
+  EXPECT_EQ(crit.alerts[0].kind, kap::alert_kind::vitals_critical);
+  const auto hold = s.apply(ev("e-10", "10:12", "nurse", R"("type":"vitals","systolic":172,"diastolic":104)"));
+  ASSERT_EQ(hold.alerts.size(), 1U);
+  EXPECT_EQ(hold.alerts[0].kind, kap::alert_kind::vitals_hold);
+  EXPECT_EQ(hold.alerts[0].message, "blood pressure 172/104 mmHg is above the 140/90 limit");
+  const auto open = s.open_alerts();
+  ASSERT_EQ(open.size(), 1U);  // the critical one closed, the hold warning is open
+  EXPECT_EQ(open[0].kind, kap::alert_kind::vitals_hold);
+}
+
+TEST_F(SessionTest, MinimumDosePerRoute) {
+  auto def = p->definition();
+  def.limits[0].min_mg = kap::milligrams{20};
+  auto v = kap::validate(def);
+  ASSERT_TRUE(v);
+  auto s = kap::test::session_at_dosing(std::make_shared<const kap::validated_protocol>(std::move(*v)));
+  const auto d = s.apply(ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":10)"));
+  EXPECT_EQ(d.code, kap::errc::dose_limit);
+  EXPECT_EQ(d.message, "10 mg is below the 20 mg minimum per dose");
+}
+
+TEST_F(SessionTest, RejectionsUseTheRightArticle) {
+  kap::session s(p, kap::session_id{"S-1"});
+  const auto d = s.apply(ev("e-1", "09:00", "therapist", R"("type":"override","contraindication":"pregnancy","justification":"x")"));
+  EXPECT_EQ(d.message, "a therapist may not record an override event");
+  const auto u = s.apply(ev("e-2", "09:00", "unlicensed-nurse", R"("type":"adverse_event","kind":"nausea","severity":"mild")"));
+  EXPECT_TRUE(u.accepted());
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ struct dose_limit {
   kap::drug drug{};                           ///< the only drug allowed on this route
   std::optional<mg_per_kg> max_mg_per_kg;     ///< per dose, by body weight (needs a screening weight)
   std::optional<milligrams> max_mg;           ///< per dose, absolute
+  std::optional<milligrams> min_mg;           ///< per dose, the smallest accepted (e.g. a label's starting dose)
   std::optional<milligrams> max_cumulative_mg;  ///< all doses of the session together
   int max_doses = 1;                          ///< doses per session
   minutes min_interval{0};                    ///< between two doses
@@ -40,6 +41,6 @@ struct dose_limit {
   friend bool operator==(const dose_limit&, const dose_limit&) = default;
 };
 BOOST_DESCRIBE_STRUCT(dose_limit, (),
-                      (route, drug, max_mg_per_kg, max_mg, max_cumulative_mg, max_doses, min_interval, step_mg))
+                      (route, drug, max_mg_per_kg, max_mg, min_mg, max_cumulative_mg, max_doses, min_interval, step_mg))
 
 }  // namespace kap

@@ -24,20 +24,39 @@
 
 namespace kap::detail {
 
+// Not FNV-1a byte by byte any more: words of 8 bytes are mixed with a multiply-xorshift step
+// (the finaliser of MurmurHash3/SplitMix64), which is several times faster on event-sized input.
+// The name stays for its users; it is not a cryptographic hash (the journal uses SHA-256).
 struct fnv1a {
   std::uint64_t h = 14695981039346656037ULL;
+  static constexpr std::uint64_t mix(std::uint64_t x) noexcept {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+  }
+  // One multiply per word; `finish()` (or `mix`) spreads the bits when they index a table.
+  void word(std::uint64_t w) noexcept {
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+  }
+  [[nodiscard]] std::uint64_t finish() const noexcept { return mix(h); }
   void bytes(const void* p, std::size_t n) noexcept {
     const auto* b = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= b[i];
-      h *= 1099511628211ULL;
+    while (n >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, b, 8);
+      word(w);
+      b += 8;
+      n -= 8;
     }
+    std::uint64_t tail = n;  // length-tagged tail
+    for (std::size_t i = 0; i < n; ++i) tail |= static_cast<std::uint64_t>(b[i]) << (8 * (i + 1));
+    word(tail);
   }
-  void str(std::string_view s) noexcept {
-    const std::uint64_t n = s.size();
-    bytes(&n, sizeof n);
-    bytes(s.data(), s.size());
-  }
+  void str(std::string_view s) noexcept { bytes(s.data(), s.size()); }  // bytes() tags the length
 };
 
 template <class T>
@@ -45,22 +64,19 @@ void hash_append(fnv1a& h, const T& x);
 
 template <class T>
 void hash_append(fnv1a& h, const std::optional<T>& x) {
-  const unsigned char has = x ? 1 : 0;
-  h.bytes(&has, 1);
+  h.word(x ? 1 : 0);
   if (x) hash_append(h, *x);
 }
 
 template <class T>
 void hash_append(fnv1a& h, const std::vector<T>& xs) {
-  const std::uint64_t n = xs.size();
-  h.bytes(&n, sizeof n);
+  h.word(xs.size());
   for (const auto& x : xs) hash_append(h, x);
 }
 
 template <class T>
 void hash_append(fnv1a& h, const std::map<std::string, T>& xs) {
-  const std::uint64_t n = xs.size();
-  h.bytes(&n, sizeof n);
+  h.word(xs.size());
   for (const auto& [k, v] : xs) {
     h.str(k);
     hash_append(h, v);
@@ -69,8 +85,7 @@ void hash_append(fnv1a& h, const std::map<std::string, T>& xs) {
 
 template <class... Ts>
 void hash_append(fnv1a& h, const std::variant<Ts...>& v) {
-  const std::uint64_t i = v.index();
-  h.bytes(&i, sizeof i);
+  h.word(v.index());
   std::visit([&](const auto& x) { hash_append(h, x); }, v);
 }
 
@@ -79,13 +94,17 @@ void hash_append(fnv1a& h, const T& x) {
   if constexpr (std::is_same_v<T, std::string>) {
     h.str(x);
   } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
-    h.bytes(&x, sizeof x);
+    static_assert(sizeof x <= 8);
+    std::uint64_t w = 0;
+    std::memcpy(&w, &x, sizeof x);
+    h.word(w);
   } else if constexpr (requires { x.count(); }) {  // quantities, durations
     const auto c = x.count();
-    h.bytes(&c, sizeof c);
+    std::uint64_t w = 0;
+    std::memcpy(&w, &c, sizeof c);
+    h.word(w);
   } else if constexpr (requires { x.time_since_epoch(); }) {
-    const auto c = x.time_since_epoch().count();
-    h.bytes(&c, sizeof c);
+    h.word(static_cast<std::uint64_t>(x.time_since_epoch().count()));
   } else if constexpr (requires { x.str(); }) {  // ids
     h.str(x.str());
   } else if constexpr (requires { x.text; }) {  // item answers

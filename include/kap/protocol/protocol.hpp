@@ -31,10 +31,21 @@
 
 namespace kap {
 
-/// What a phase is for. `aborted` is terminal; so is `discharge` once entered.
-enum class phase_kind { screening, preparation, dosing, guided_meditation, monitoring, integration, discharge, aborted };
+/// What a phase is for. `aborted` is terminal; so is `discharge` once entered. `psychotherapy`
+/// is the therapy hour of a session without a drug (the comparison protocols).
+enum class phase_kind {
+  screening,
+  preparation,
+  dosing,
+  guided_meditation,
+  monitoring,
+  integration,
+  discharge,
+  aborted,
+  psychotherapy
+};
 BOOST_DESCRIBE_ENUM(phase_kind, screening, preparation, dosing, guided_meditation, monitoring, integration, discharge,
-                    aborted)
+                    aborted, psychotherapy)
 
 /// True for phases that end a session.
 [[nodiscard]] constexpr bool is_terminal(phase_kind k) noexcept {

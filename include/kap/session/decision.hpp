@@ -18,11 +18,15 @@
 
 namespace kap {
 
+/// What an alert is about.
+enum class alert_kind { vitals_hold, vitals_critical, dose_limit, check_overdue, phase_overrun, adverse_event };
+BOOST_DESCRIBE_ENUM(alert_kind, vitals_hold, vitals_critical, dose_limit, check_overdue, phase_overrun, adverse_event)
+
 /// An alert: a vitals threshold crossed, a dose refused for a limit, a scheduled check overdue,
 /// a phase overrun, a serious adverse event. Alerts are data in the decision, never a log line
 /// alone.
 struct alert {
-  std::string kind;          ///< vitals_hold, vitals_critical, dose_limit, check_overdue, phase_overrun, adverse_event
+  alert_kind kind{};         ///< what it is about
   alert_severity severity{};
   std::string key;           ///< what the alert is about (e.g. "blood_pressure", "bp_40min"); one open alert per kind+key
   std::string message;       ///< e.g. "blood pressure 182/112 mmHg is above the 180/110 limit"

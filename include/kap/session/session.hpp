@@ -22,6 +22,7 @@
 #include <kap/core/enum_name.hpp>
 #include <kap/core/logger.hpp>
 #include <kap/detail/hash.hpp>
+#include <kap/measures/catalog.hpp>
 #include <kap/measures/score.hpp>
 #include <kap/protocol/validate.hpp>
 #include <kap/session/decision.hpp>
@@ -236,15 +237,22 @@ class session {
   [[nodiscard]] static std::uint64_t hash_id(std::string_view s) noexcept {
     detail::fnv1a h;
     h.bytes(s.data(), s.size());
-    return h.h;
+    return h.finish();
   }
-  [[nodiscard]] std::optional<std::size_t> find_id(const event_id& id) const noexcept {
+  // Each slot holds (upper 32 bits of the id's hash << 32) | (timeline position + 1), so a probe
+  // touches the timeline only when the hash bits match: lookups stay in one small array however
+  // long the history grows.
+  [[nodiscard]] std::optional<std::size_t> find_id(const event_id& id, std::uint64_t h) const noexcept {
     if (index_.empty()) return std::nullopt;
+    const std::uint64_t tag = h >> 32;
     const std::size_t mask = index_.size() - 1;
-    for (std::size_t i = hash_id(id.str()) & mask;; i = (i + 1) & mask) {
-      const std::uint32_t slot = index_[i];
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const std::uint64_t slot = index_[i];
       if (slot == 0) return std::nullopt;
-      if (st_.timeline[slot - 1].id == id) return slot - 1;
+      if ((slot >> 32) == tag) {
+        const std::size_t pos = static_cast<std::size_t>(slot & 0xffffffffU) - 1;
+        if (st_.timeline[pos].id == id) return pos;
+      }
     }
   }
   void grow_index(std::size_t want) {
@@ -254,11 +262,12 @@ class session {
     index_.assign(cap, 0);
     for (std::size_t k = 0; k < st_.timeline.size(); ++k) insert_index(k);
   }
-  void insert_index(std::size_t pos) noexcept {
+  void insert_index(std::size_t pos) noexcept { insert_index(pos, hash_id(st_.timeline[pos].id.str())); }
+  void insert_index(std::size_t pos, std::uint64_t h) noexcept {
     const std::size_t mask = index_.size() - 1;
-    std::size_t i = hash_id(st_.timeline[pos].id.str()) & mask;
+    std::size_t i = h & mask;
     while (index_[i] != 0) i = (i + 1) & mask;
-    index_[i] = static_cast<std::uint32_t>(pos + 1);
+    index_[i] = ((h >> 32) << 32) | static_cast<std::uint64_t>(pos + 1);
   }
 
   // Checks ----------------------------------------------------------------------------------------
@@ -273,16 +282,19 @@ class session {
     }
   }
   void collect_move(std::string_view target, timestamp t, std::vector<unmet>& out) const;
+  /// Calls f(kind, what, due_at, overdue) for each check due at t, without allocating.
+  template <class F>
+  void visit_due(timestamp t, F&& f) const;
   void overdue_alerts(const event& e, std::vector<alert>& out) const;
-  [[nodiscard]] bool has_open(std::string_view kind, std::string_view key) const noexcept {
+  [[nodiscard]] bool has_open(alert_kind kind, std::string_view key) const noexcept {
     for (const auto& a : st_.alerts) {
       if (a.open && a.kind == kind && a.key == key) return true;
     }
     return false;
   }
-  static void add_alert(std::vector<alert>& out, const event& e, std::string kind, alert_severity sev,
+  static void add_alert(std::vector<alert>& out, const event& e, alert_kind kind, alert_severity sev,
                         std::string key, std::string message) {
-    out.push_back(alert{std::move(kind), sev, std::move(key), std::move(message), e.at, e.id, true});
+    out.push_back(alert{kind, sev, std::move(key), std::move(message), e.at, e.id, true});
   }
 
   decision check_screening(const event& e, const events::screening& s, screening_outcome& outcome) const;
@@ -302,7 +314,7 @@ class session {
   logger* log_;
   session_state st_;
   int phase_index_ = 0;
-  std::vector<std::uint32_t> index_;               // id index into the timeline (0 = empty)
+  std::vector<std::uint64_t> index_;               // id index into the timeline (0 = empty)
   std::vector<std::uint64_t> hashes_;              // content hash per timeline entry
   std::vector<std::optional<timestamp>> schedule_since_;  // per vitals schedule: active since
   std::vector<std::string> overridden_;            // relative contraindications overridden
@@ -311,9 +323,14 @@ class session {
 // --- implementation ---------------------------------------------------------------------------
 
 namespace detail {
-/// Clinician-rated instruments (MADRS, HAM-D, CADSS, C-SSRS screen) may not be self-recorded.
-inline bool is_self_report(std::string_view instrument) noexcept {
-  return instrument != "madrs" && instrument != "hamd17" && instrument != "cadss" && instrument != "cssrs-screen";
+/// True for instruments the catalogue lists as self-report (a patient may record only those).
+inline std::string a_or_an(std::string_view word) {
+  const bool vowel = !word.empty() && std::string_view("aeiou").find(word.front()) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(word);
+}
+inline bool is_self_report(std::string_view instrument) {
+  auto found = measures::find_instrument(instrument);
+  return found && found->administration == "self-report";
 }
 }  // namespace detail
 
@@ -443,53 +460,63 @@ inline std::vector<unmet> session::blockers(std::string_view target, timestamp t
   return out;
 }
 
-inline std::vector<due_item> session::due(timestamp t) const {
-  std::vector<due_item> out;
-  if (st_.closed) return out;
+template <class F>
+void session::visit_due(timestamp t, F&& f) const {
+  if (st_.closed) return;
   const auto& def = definition();
   const minutes grace = def.schedules.grace;
-  const std::optional<timestamp> last_vitals = [&]() -> std::optional<timestamp> {
-    std::optional<timestamp> latest;
+  if (!def.schedules.vitals.empty()) {
+    std::optional<timestamp> last_vitals;
     for (const auto* r : {&st_.systolic, &st_.heart_rate, &st_.spo2, &st_.respiratory_rate, &st_.diastolic}) {
-      if (*r && (!latest || (*r)->at > *latest)) latest = (*r)->at;
+      if (*r && (!last_vitals || (*r)->at > *last_vitals)) last_vitals = (*r)->at;
     }
-    return latest;
-  }();
-  for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
-    if (!schedule_since_[i]) continue;
-    timestamp anchor = *schedule_since_[i];
-    if (last_vitals && *last_vitals > anchor) anchor = *last_vitals;
-    const timestamp due_at = anchor + def.schedules.vitals[i].every;
-    if (t >= due_at) out.push_back({"vitals", "vitals", due_at, t > due_at + grace});
+    for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
+      if (!schedule_since_[i]) continue;
+      timestamp anchor = *schedule_since_[i];
+      if (last_vitals && *last_vitals > anchor) anchor = *last_vitals;
+      const timestamp due_at = anchor + def.schedules.vitals[i].every;
+      if (t >= due_at) f(std::string_view("vitals"), std::string_view("vitals"), due_at, t > due_at + grace);
+    }
   }
-  const std::optional<timestamp> last_bp = st_.systolic ? std::optional<timestamp>(st_.systolic->at) : std::nullopt;
-  for (const auto& d : st_.doses) {
-    for (const auto& c : def.schedules.dose_checks) {
-      const timestamp window = d.at + c.after - c.tolerance;
-      if (last_bp && *last_bp >= window) continue;  // done
-      if (t >= window) out.push_back({"dose_check", c.name, d.at + c.after, t > d.at + c.after + c.tolerance});
+  if (!def.schedules.dose_checks.empty()) {
+    const timestamp last_bp = st_.systolic ? st_.systolic->at : timestamp::min();
+    for (const auto& d : st_.doses) {
+      for (const auto& c : def.schedules.dose_checks) {
+        const timestamp window = d.at + c.after - c.tolerance;
+        if (last_bp >= window) continue;  // done
+        if (t >= window) {
+          f(std::string_view("dose_check"), std::string_view(c.name), d.at + c.after, t > d.at + c.after + c.tolerance);
+        }
+      }
     }
   }
   for (const auto& m : def.schedules.measures) {
     if (m.phase != st_.phase || !st_.phase_since) continue;
     bool done = false;
     for (const auto& rec : st_.measures) done = done || (rec.instrument == m.instrument && rec.at >= *st_.phase_since);
-    if (!done) out.push_back({"measure", m.instrument, *st_.phase_since, t > *st_.phase_since + grace});
+    if (!done) f(std::string_view("measure"), std::string_view(m.instrument), *st_.phase_since, t > *st_.phase_since + grace);
   }
+}
+
+inline std::vector<due_item> session::due(timestamp t) const {
+  std::vector<due_item> out;
+  visit_due(t, [&](std::string_view kind, std::string_view what, timestamp at, bool overdue) {
+    out.push_back({std::string(kind), std::string(what), at, overdue});
+  });
   std::stable_sort(out.begin(), out.end(), [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
   return out;
 }
 
 inline void session::overdue_alerts(const event& e, std::vector<alert>& out) const {
-  for (const auto& d : due(e.at)) {
-    if (!d.overdue || has_open("check_overdue", d.what)) continue;
-    add_alert(out, e, "check_overdue", alert_severity::warning, d.what,
-              d.what + " check was due at " + format_rfc3339(d.due_at) + " and is overdue");
-  }
+  visit_due(e.at, [&](std::string_view, std::string_view what, timestamp due_at, bool overdue) {
+    if (!overdue || has_open(alert_kind::check_overdue, what)) return;
+    add_alert(out, e, alert_kind::check_overdue, alert_severity::warning, std::string(what),
+              std::string(what) + " check was due at " + format_rfc3339(due_at) + " and is overdue");
+  });
   const kap::phase& current = definition().phases[phase_index()];
   if (current.max_duration && st_.phase_since && e.at - *st_.phase_since > *current.max_duration &&
-      !has_open("phase_overrun", current.id)) {
-    add_alert(out, e, "phase_overrun", alert_severity::warning, current.id,
+      !has_open(alert_kind::phase_overrun, current.id)) {
+    add_alert(out, e, alert_kind::phase_overrun, alert_severity::warning, current.id,
               "phase " + current.id + " has lasted " + minutes_text(e.at - *st_.phase_since) + ", over its " +
                   std::to_string(current.max_duration->count()) + " min maximum");
   }
@@ -560,7 +587,7 @@ inline decision session::check_dose(const event& e, const events::dose& d, std::
   const std::string route_name(enum_name(d.route));
   std::vector<alert> alerts;
   auto refuse = [&](std::string why) {
-    add_alert(alerts, e, "dose_limit", alert_severity::critical, route_name, why);
+    add_alert(alerts, e, alert_kind::dose_limit, alert_severity::critical, route_name, why);
     return reject(e, errc::dose_limit, std::move(why), {}, std::move(alerts));
   };
   if (!lim) return refuse("route " + route_name + " is not allowed by this protocol");
@@ -571,6 +598,9 @@ inline decision session::check_dose(const event& e, const events::dose& d, std::
   const std::string mg_text = detail::num(d.mg.count()) + " mg";
   if (lim->max_mg && d.mg > *lim->max_mg) {
     return refuse(mg_text + " is above the " + detail::num(lim->max_mg->count()) + " mg limit per dose");
+  }
+  if (lim->min_mg && d.mg < *lim->min_mg) {
+    return refuse(mg_text + " is below the " + detail::num(lim->min_mg->count()) + " mg minimum per dose");
   }
   if (st_.weight) per_kg = d.mg / *st_.weight;
   if (lim->max_mg_per_kg) {
@@ -646,7 +676,8 @@ inline decision session::apply(const event& e) {
   detail::fnv1a h;
   detail::hash_append(h, static_cast<const event_header&>(e));
   detail::hash_append(h, e.body);
-  if (const auto pos = find_id(e.id)) {
+  const std::uint64_t id_hash = hash_id(e.id.str());
+  if (const auto pos = find_id(e.id, id_hash)) {
     if (hashes_[*pos] == h.h) {
       decision d;
       d.event = e.id;
@@ -674,11 +705,11 @@ inline decision session::apply(const event& e) {
   }
   const permission& perm = protocol_->permission_for(type);
   if (std::find(perm.roles.begin(), perm.roles.end(), e.actor.role) == perm.roles.end()) {
-    return reject(e, errc::unauthorized, "a " + std::string(to_string(e.actor.role)) + " may not record a " +
-                                             std::string(wire_name(type)) + " event");
+    return reject(e, errc::unauthorized, detail::a_or_an(to_string(e.actor.role)) + " may not record " +
+                                             detail::a_or_an(wire_name(type)) + " event");
   }
   if (perm.licensed && !e.actor.licensed) {
-    return reject(e, errc::unauthorized, "a " + std::string(wire_name(type)) + " event needs a licensed " +
+    return reject(e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +
                                              std::string(to_string(e.actor.role)));
   }
 
@@ -766,21 +797,24 @@ inline decision session::apply(const event& e) {
       if (auto d = implausible(v.heart_rate, max_plausible_heart_rate, "heart_rate")) return *d;
       if (auto d = implausible(v.spo2, max_plausible_spo2, "spo2")) return *d;
       if (auto d = implausible(v.respiratory_rate, max_plausible_respiratory_rate, "respiratory_rate")) return *d;
-      if (!within(r, def.vitals.critical)) {
-        for (auto& viol : check(r, def.vitals.critical)) {
-          const std::string key(enum_name(viol.sign));
-          if (!has_open("vitals_critical", key)) {
-            add_alert(alerts, e, "vitals_critical", alert_severity::critical, key, std::move(viol.message));
-          }
+      // A sign outside the critical limits raises (or keeps) a critical alert; a sign outside
+      // only the hold limits raises a hold warning, also while an earlier critical alert for it
+      // is being closed by this very reading.
+      std::vector<vitals_violation> critical;
+      if (!within(r, def.vitals.critical)) critical = check(r, def.vitals.critical);
+      for (auto& viol : critical) {
+        const std::string key(enum_name(viol.sign));
+        if (!has_open(alert_kind::vitals_critical, key)) {
+          add_alert(alerts, e, alert_kind::vitals_critical, alert_severity::critical, key, viol.message);
         }
       }
       if (!within(r, def.vitals.hold)) {
         for (auto& viol : check(r, def.vitals.hold)) {
+          const bool critical_too = std::any_of(critical.begin(), critical.end(),
+                                                [&](const vitals_violation& c) { return c.sign == viol.sign; });
           const std::string key(enum_name(viol.sign));
-          bool critical_too = false;
-          for (const auto& a : alerts) critical_too = critical_too || a.key == key;
-          if (!critical_too && !has_open("vitals_hold", key) && !has_open("vitals_critical", key)) {
-            add_alert(alerts, e, "vitals_hold", alert_severity::warning, key, std::move(viol.message));
+          if (!critical_too && !has_open(alert_kind::vitals_hold, key)) {
+            add_alert(alerts, e, alert_kind::vitals_hold, alert_severity::warning, key, std::move(viol.message));
           }
         }
       }
@@ -815,7 +849,7 @@ inline decision session::apply(const event& e) {
       const auto& a = std::get<events::adverse_event>(e.body);
       if (a.kind.empty()) return reject(e, errc::missing_field, "adverse event kind must not be empty");
       if (a.severity != events::severity::mild) {
-        add_alert(alerts, e, "adverse_event",
+        add_alert(alerts, e, alert_kind::adverse_event,
                   a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning,
                   a.kind.substr(0, 64), std::string(enum_name(a.severity)) + " adverse event: " + a.kind.substr(0, 64));
       }
@@ -901,7 +935,7 @@ inline decision session::apply(const event& e) {
   if (close_alerts_for_vitals) {
     const vitals_reading r = std::get<events::vitals>(e.body).reading();
     for (auto& a : st_.alerts) {
-      if (!a.open || (a.kind != "vitals_hold" && a.kind != "vitals_critical")) continue;
+      if (!a.open || (a.kind != alert_kind::vitals_hold && a.kind != alert_kind::vitals_critical)) continue;
       vitals_reading only;
       if (a.key == "blood_pressure") {
         if (!r.systolic && !r.diastolic) continue;
@@ -917,24 +951,24 @@ inline decision session::apply(const event& e) {
         if (!r.respiratory_rate) continue;
         only.respiratory_rate = r.respiratory_rate;
       }
-      const vitals_limits& lim = a.kind == "vitals_hold" ? def.vitals.hold : def.vitals.critical;
+      const vitals_limits& lim = a.kind == alert_kind::vitals_hold ? def.vitals.hold : def.vitals.critical;
       if (within(only, lim)) a.open = false;
     }
   }
   for (auto& a : st_.alerts) {
-    if (a.open && a.kind == "check_overdue") {
+    if (a.open && a.kind == alert_kind::check_overdue) {
       bool still = false;
-      for (const auto& d : due(e.at)) still = still || (d.what == a.key);
+      visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) { still = still || what == a.key; });
       if (!still) a.open = false;
     }
-    if (a.open && a.kind == "phase_overrun" && a.key != st_.phase) a.open = false;
+    if (a.open && a.kind == alert_kind::phase_overrun && a.key != st_.phase) a.open = false;
   }
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
   st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
   hashes_.push_back(h.h);
-  insert_index(st_.timeline.size() - 1);
+  insert_index(st_.timeline.size() - 1, id_hash);
   if (log_->enabled(log_level::debug)) {
     log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                       std::string(wire_name(type)) + ") accepted; phase " + st_.phase);

@@ -5,7 +5,7 @@ KAP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export KAP_ROOT
 
 # Packages for building kap (Debian 12 / Ubuntu names). Never the unversioned libboost-dev (1.74).
-KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboost-json1.81-dev libspdlog-dev)
+KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboost-json1.81-dev libspdlog-dev libsqlite3-dev libssl-dev)
 # Extra packages for the tests and benchmarks.
 KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
 

@@ -16,6 +16,7 @@
 #include <kap/json/codec.hpp>
 #include <kap/json/events.hpp>
 #include <kap/json/protocol.hpp>
+#include <kap/json/reference.hpp>
 
 #include <boost/json/value.hpp>
 

@@ -1,7 +1,9 @@
 // A program outside kap's tree that uses the installed package.
 #include <kap/json.hpp>
+#include <kap/json/reference.hpp>
 #include <kap/kap.hpp>
 #include <kap/log/spdlog.hpp>
+#include <kap/protocol/validate.hpp>
 
 #include <iostream>
 
@@ -11,7 +13,9 @@ int main() {
   auto actor = kap::json::from_string<kap::actor>(R"({"id":"N-7","role":"nurse","licensed":true})");
   kap::log::spdlog_logger log;  // silent: no sinks
   log.write(kap::log_level::info, "not shown");
-  if (!actor || dose != 35_mg || log.enabled(kap::log_level::error)) {
+  // The reference protocols are compiled in: found after the prefix moved, no file read.
+  auto reference = kap::json::reference_protocol("esketamine-rems");
+  if (!actor || dose != 35_mg || log.enabled(kap::log_level::error) || !reference || !kap::validate(*reference)) {
     std::cout << "consumer failed\n";
     return 1;
   }

@@ -1,6 +1,7 @@
 // kapctl run PROTOCOL.json EVENTS.jsonl [--at RFC3339]
 #include "command.hpp"
 #include "files.hpp"
+#include "summary.hpp"
 
 #include <kap/json.hpp>
 #include <kap/session/session.hpp>
@@ -18,8 +19,9 @@ extern const std::string_view run_help;
 const std::string_view run_help =
     "Usage: kapctl run PROTOCOL.json EVENTS.jsonl [--at RFC3339]\n\n"
     "Runs the events (JSON Lines, docs/events.md; \"-\" reads standard input) through the session\n"
-    "engine under the protocol. The first event of a new session id opens that session. Prints\n"
-    "one JSON line per event with its decision:\n"
+    "engine under the protocol (a file, or the name of a reference protocol built into kap when\n"
+    "no file of that name exists: kapctl protocols). The first event of a new session id opens\n"
+    "that session. Prints one JSON line per event with its decision:\n"
     "  {\"event\":\"e-3\",\"session\":\"S-1\",\"decision\":\"rejected\",\"code\":\"requirement_unmet\",\n"
     "   \"message\":\"...\",\"unmet\":[...],\"alerts\":[...]}\n"
     "then one summary line per session: phase, closed, open alerts, blockers for each next\n"
@@ -41,32 +43,6 @@ struct run_line {
   std::vector<kap::alert> alerts;
 };
 BOOST_DESCRIBE_STRUCT(run_line, (), (event, session, line, decision, code, message, unmet, alerts))
-
-struct next_phase {
-  std::string phase;
-  std::vector<kap::unmet> blockers;
-};
-BOOST_DESCRIBE_STRUCT(next_phase, (), (phase, blockers))
-
-struct session_summary {
-  std::string session;
-  std::string phase;
-  bool closed = false;
-  std::optional<kap::timestamp> at;
-  std::vector<kap::alert> open_alerts;
-  std::vector<next_phase> next;
-  std::vector<kap::due_item> due;
-  std::size_t accepted = 0;
-  std::size_t rejected = 0;
-  double cumulative_mg = 0;
-};
-BOOST_DESCRIBE_STRUCT(session_summary, (),
-                      (session, phase, closed, at, open_alerts, next, due, accepted, rejected, cumulative_mg))
-
-struct summary_line {
-  session_summary summary;
-};
-BOOST_DESCRIBE_STRUCT(summary_line, (), (summary))
 
 }  // namespace
 
@@ -129,22 +105,7 @@ int cmd_run(std::span<const std::string_view> args, io& io) {
   for (const auto& id : order) {
     const auto& t = sessions.at(id);
     const kap::session& s = *t.session;
-    session_summary sum;
-    sum.session = id;
-    sum.phase = s.phase();
-    sum.closed = s.closed();
-    sum.at = at ? at : s.snapshot().last_event_at;
-    sum.open_alerts = s.open_alerts();
-    sum.accepted = t.accepted;
-    sum.rejected = t.rejected;
-    sum.cumulative_mg = s.cumulative_dose().count();
-    if (sum.at) {
-      for (const auto& tr : s.definition().transitions) {
-        if (tr.from == s.phase() && !s.closed()) sum.next.push_back({tr.to, s.blockers(tr.to, *sum.at)});
-      }
-      sum.due = s.due(*sum.at);
-    }
-    io.out << kap::json::to_string(summary_line{std::move(sum)}) << "\n";
+    io.out << summary_line(s, t.accepted, t.rejected, at) << "\n";
   }
   return status;
 }

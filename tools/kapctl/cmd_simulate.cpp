@@ -7,6 +7,10 @@
 #include <kap/course/simulate.hpp>
 #include <kap/json.hpp>
 
+#if KAP_KAPCTL_JOURNAL
+#include <kap/journal/sqlite_journal.hpp>
+#endif
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,7 +20,8 @@ namespace kapctl {
 
 extern const std::string_view simulate_help;
 const std::string_view simulate_help =
-    "Usage: kapctl simulate --arm PROTOCOL:N [--arm PROTOCOL:N ...] [--seed S] [--out DIR]\n\n"
+    "Usage: kapctl simulate --arm PROTOCOL:N [--arm PROTOCOL:N ...] [--seed S] [--out DIR]\n"
+    "                       [--journal DB]\n\n"
     "SYNTHETIC DATA ONLY. Generates N synthetic patients per arm (PROTOCOL is a reference\n"
     "protocol name or a kap.protocol/1 file) and drives every session through the session\n"
     "engine on a virtual clock (docs/simulator.md): protocols with a dosing phase run six\n"
@@ -24,12 +29,14 @@ const std::string_view simulate_help =
     "each. Prints per arm: n, response and remission rates with 95% intervals, and the median\n"
     "sessions and days to first response. The same seed gives byte-identical output.\n"
     "With --out DIR it writes DIR/events-<arm>.jsonl (every event), DIR/courses.json\n"
-    "(kap.courses/1, input for `kapctl cohort`) and DIR/summary.json.\n"
+    "(kap.courses/1, input for `kapctl cohort`) and DIR/summary.json. With --journal DB every\n"
+    "event is also appended, one transaction per session, to the SQLite journal DB (created if\n"
+    "absent), with a progress bar on stderr; `kapctl journal verify DB` checks it afterwards.\n"
     "Exit status: 0 done, 1 a protocol file is invalid, 2 usage error.\n"
     "Not medical advice: the numbers describe simulated patients, not any treatment.\n";
 
 int cmd_simulate(std::span<const std::string_view> args, io& io) {
-  arg_parser p(args, {"--arm", "--seed", "--out"}, {});
+  arg_parser p(args, {"--arm", "--seed", "--out", "--journal"}, {});
   if (!p.error().empty()) return usage_error(io, "simulate", p.error());
   if (!p.positional().empty()) return usage_error(io, "simulate", "unexpected argument " + std::string(p.positional()[0]));
   const auto arm_texts = p.values("--arm");
@@ -69,9 +76,66 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
       streams[a.name].open(*out_dir / ("events-" + a.name + ".jsonl"), std::ios::binary | std::ios::trunc);
     }
   }
+#if !KAP_KAPCTL_JOURNAL
+  if (p.value("--journal")) return usage_error(io, "simulate", "--journal: this kapctl was built without kap::journal");
+#else
+  // One journal handle per arm (each appends under its own protocol), all on the same file.
+  std::map<std::string, kap::sqlite_journal> journals;
+  std::vector<kap::event> pending;
+  std::string pending_arm;
+  std::size_t total_patients = 0;
+  for (const auto& a : arms) total_patients += a.patients;
+  std::size_t sessions_written = 0;
+  std::string journal_error;
+  const auto journal_path = p.value("--journal");
+  if (journal_path) {
+    for (const auto& a : arms) {
+      kap::journal_options opt;
+      opt.protocol = a.protocol;
+      auto j = kap::sqlite_journal::open(std::string(*journal_path), std::move(opt));
+      if (!j) {
+        io.err << "kapctl simulate: " << j.error().message << "\n";
+        return exit_usage;
+      }
+      journals.emplace(a.name, std::move(*j));
+    }
+  }
+  auto flush = [&]() {
+    if (pending.empty() || !journal_error.empty()) return;
+    auto r = journals.at(pending_arm).append(std::span<const kap::event>(pending));
+    if (!r) journal_error = r.error().message;
+    pending.clear();
+    ++sessions_written;
+    if (sessions_written % 50 == 0) {
+      const std::size_t width = 30;
+      const std::size_t expected = total_patients * 9;  // about 6-12 sessions a patient
+      const std::size_t done = std::min(width, sessions_written * width / std::max<std::size_t>(expected, 1));
+      io.err << "\rjournal [" << std::string(done, '#') << std::string(width - done, ' ') << "] " << sessions_written
+             << " sessions" << std::flush;
+    }
+  };
+#endif
   const auto courses = kap::course::simulate(params, arms, [&](const std::string& arm, const kap::event& e, const kap::decision&) {
     if (out_dir) streams[arm] << kap::json::write_event(e) << '\n';
+#if KAP_KAPCTL_JOURNAL
+    if (journal_path) {
+      if (!pending.empty() && (pending.back().session != e.session)) flush();
+      pending_arm = arm;
+      pending.push_back(e);
+    }
+#endif
   });
+#if KAP_KAPCTL_JOURNAL
+  if (journal_path) {
+    flush();
+    io.err << "\rjournal: " << sessions_written << " sessions appended to " << *journal_path
+           << std::string(20, ' ') << "\n";
+    if (!journal_error.empty()) {
+      io.err << "kapctl simulate: journal: " << journal_error << "\n";
+      return exit_usage;
+    }
+  }
+#endif
   const auto summary = kap::course::summarize_cohort(courses, true);
   print_cohort_table(io.out, summary);
   if (out_dir) {

@@ -13,7 +13,8 @@ const std::string_view validate_help =
     "phases unreachable from the initial one, phases from which no discharge can be reached,\n"
     "min_duration > max_duration, a dosing phase without a vitals schedule, a route without an\n"
     "amount limit, and more (docs/protocol-format.md). Prints one line per problem on stdout,\n"
-    "as \"path: text\" with a JSON pointer into the file.\n"
+    "as \"path: text\" with a JSON pointer into the file. PROTOCOL.json may also be the name of a\n"
+    "reference protocol built into kap (kapctl protocols) when no file of that name exists.\n"
     "Exit status: 0 valid, 1 invalid (every problem listed), 2 unreadable file or usage error.\n";
 
 int cmd_validate(std::span<const std::string_view> args, io& io) {

@@ -40,8 +40,25 @@ std::optional<std::string_view> arg_parser::value(std::string_view name) const {
   return std::nullopt;
 }
 
+std::vector<std::string_view> arg_parser::values(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : values_) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
 bool arg_parser::flag(std::string_view name) const {
   return std::find(flags_.begin(), flags_.end(), name) != flags_.end();
+}
+
+kap::result<int> parse_int(std::string_view s) {
+  int v = 0;
+  const char* const end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (ec == std::errc::result_out_of_range && p == end) return kap::error{kap::errc::out_of_range, "is out of range"};
+  if (ec != std::errc{} || p != end) return kap::error{kap::errc::parse_error, "is not an integer"};
+  return v;
 }
 
 std::optional<double> parse_number(std::string_view s) {

@@ -4,6 +4,8 @@
 // once in commands.cpp. Exit status: 0 success, 1 input read and found invalid (or an event
 // rejected), 2 usage error or unreadable input.
 
+#include <kap/core/result.hpp>
+
 #include <iosfwd>
 #include <optional>
 #include <span>
@@ -51,6 +53,8 @@ class arg_parser {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] const std::vector<std::string_view>& positional() const noexcept { return positional_; }
   [[nodiscard]] std::optional<std::string_view> value(std::string_view name) const;
+  /// Every value given for a repeatable option, in order.
+  [[nodiscard]] std::vector<std::string_view> values(std::string_view name) const;
   [[nodiscard]] bool flag(std::string_view name) const;
 
  private:
@@ -59,6 +63,10 @@ class arg_parser {
   std::vector<std::string_view> flags_;
   std::string error_;
 };
+
+/// Parses a whole number that fits an int; the error message completes "\"<s>\" ..." ("is not an
+/// integer", "is out of range").
+kap::result<int> parse_int(std::string_view s);
 
 /// Parses a finite decimal number; nullopt when `s` is not one.
 std::optional<double> parse_number(std::string_view s);

@@ -1,5 +1,8 @@
 #include "files.hpp"
 
+#include <kap/json/reference.hpp>
+
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <iterator>
@@ -25,9 +28,21 @@ std::optional<std::string> read_input(std::string_view command, std::string_view
 }
 
 loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out) {
+  // A path that is not a file but names a reference protocol loads the embedded one.
+  std::error_code ec;
+  if (path != "-" && !std::filesystem::exists(std::filesystem::path(std::string(path)), ec)) {
+    if (auto ref = kap::json::reference_protocol_text(path)) {
+      return load_protocol_text(command, path, *ref, io, problems_out);
+    }
+  }
   auto text = read_input(command, path, io);
   if (!text) return {nullptr, exit_usage};
-  auto p = kap::json::read_protocol(*text);
+  return load_protocol_text(command, path, *text, io, problems_out);
+}
+
+loaded_protocol load_protocol_text(std::string_view command, std::string_view path, std::string_view text, io& io,
+                                   std::ostream& problems_out) {
+  auto p = kap::json::read_protocol(text);
   if (!p) {
     const bool unreadable = p.error().code == kap::errc::parse_error || p.error().code == kap::errc::too_large;
     io.err << "kapctl " << command << ": " << path << ": " << p.error().message << "\n";

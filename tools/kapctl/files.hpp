@@ -25,7 +25,12 @@ struct loaded_protocol {
 };
 
 /// Reads, parses and validates a protocol file. Read errors go to io.err; validation problems
-/// go to `problems_out` as "path: message" lines.
+/// go to `problems_out` as "path: message" lines. A `path` that is not an existing file but is
+/// the name of a reference protocol (`kapctl protocols`) loads that embedded protocol.
 loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out);
+
+/// Parses and validates protocol text already read from `path` (which only names it in messages).
+loaded_protocol load_protocol_text(std::string_view command, std::string_view path, std::string_view text, io& io,
+                                   std::ostream& problems_out);
 
 }  // namespace kapctl

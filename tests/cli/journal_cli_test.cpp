@@ -3,6 +3,8 @@
 
 #include <kap/json.hpp>
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,34 +17,14 @@
 
 namespace {
 
-struct outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
 
-outcome run(std::vector<std::string_view> args, const std::string& input = "") {
-  std::istringstream in(input);
-  std::ostringstream out;
-  std::ostringstream err;
-  kapctl::io io{in, out, err};
-  const int status = kapctl::run(args, io);
-  return {status, out.str(), err.str()};
-}
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
+
 
 class JournalCli : public ::testing::Test {
  protected:

@@ -2,6 +2,8 @@
 
 #include <kap/version.hpp>
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -11,20 +13,12 @@
 
 namespace {
 
-struct outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
 
-outcome run(std::vector<std::string_view> args, const std::string& input = "") {
-  std::istringstream in(input);
-  std::ostringstream out;
-  std::ostringstream err;
-  kapctl::io io{in, out, err};
-  const int status = kapctl::run(args, io);
-  return {status, out.str(), err.str()};
-}
+
 
 TEST(Kapctl, Version) {
   auto r = run({"--version"});

@@ -8,6 +8,8 @@
 #include <kap/json.hpp>
 #include <kap/measures/catalog.hpp>
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <ostream>
@@ -18,20 +20,12 @@
 
 namespace {
 
-struct outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
 
-outcome run(const std::vector<std::string_view>& args) {
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  kapctl::io io{in, out, err};
-  const int status = kapctl::run(args, io);
-  return {status, out.str(), err.str()};
-}
+
 
 std::vector<std::string_view> split(std::string_view line) {
   std::vector<std::string_view> args;

@@ -1,6 +1,8 @@
 // kapctl protocols / kapctl protocol show, and reference protocol names where a protocol file goes.
 #include "command.hpp"
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,27 +14,13 @@
 
 namespace {
 
-struct outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
 
-outcome run(std::vector<std::string_view> args, const std::string& input = "") {
-  std::istringstream in(input);
-  std::ostringstream out;
-  std::ostringstream err;
-  kapctl::io io{in, out, err};
-  const int status = kapctl::run(args, io);
-  return {status, out.str(), err.str()};
-}
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+
 
 const std::string source_dir = KAP_SOURCE_DIR;
 

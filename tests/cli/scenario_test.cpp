@@ -3,6 +3,8 @@
 // protocols) and must print exactly the reviewed <name>.expected, decision by decision.
 #include "command.hpp"
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,21 +15,14 @@
 
 namespace {
 
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
+
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 TEST(Scenarios, EveryScenarioMatchesItsReviewedDecisions) {
   const fs::path root = fs::path(KAP_TEST_DATA_DIR) / "scenarios";

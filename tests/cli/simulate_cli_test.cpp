@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "cli_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,27 +12,13 @@
 
 namespace {
 
-struct outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
+using kapctl::test::lines;
+using kapctl::test::outcome;
+using kapctl::test::run;
+using kapctl::test::slurp;
 
-outcome run(std::vector<std::string_view> args) {
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  kapctl::io io{in, out, err};
-  const int status = kapctl::run(args, io);
-  return {status, out.str(), err.str()};
-}
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+
 
 TEST(KapctlSimulate, SameSeedGivesByteIdenticalOutput) {
   const auto dir = std::filesystem::temp_directory_path() / "kap-sim-test";

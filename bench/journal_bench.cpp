@@ -375,7 +375,7 @@ void BM_JournalAppendBatch100_Baseline(benchmark::State& state) {
 // --- rebuilding a session -----------------------------------------------------------------------
 
 constexpr int rebuild_sessions = 20;
-constexpr int rebuild_events = 1000;
+constexpr std::size_t rebuild_events = 1000;
 
 /// A file of 20 sessions x 1,000 events ("R0-0" ... "R19-0"), interleaved in blocks of 10,
 /// appended by kap.
@@ -387,7 +387,7 @@ const std::string& rebuild_file() {
     for (int s = 0; s < rebuild_sessions; ++s) {
       sources.emplace_back("R" + std::to_string(s), rebuild_events, static_cast<std::uint32_t>(s));
     }
-    for (int block = 0; block < rebuild_events / 10; ++block) {
+    for (std::size_t block = 0; block < rebuild_events / 10; ++block) {
       std::vector<kap::event> tx;
       for (auto& src : sources) {
         for (int k = 0; k < 10; ++k) tx.push_back(src.next());
@@ -412,7 +412,7 @@ void BM_JournalRebuild_Kap(benchmark::State& state) {
     if (!r || !r->consistent()) state.SkipWithError("replay failed");
     benchmark::DoNotOptimize(r);
   }
-  state.SetItemsProcessed(state.iterations() * rebuild_events);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rebuild_events));
 }
 
 void BM_JournalRebuild_Baseline(benchmark::State& state) {
@@ -438,12 +438,12 @@ void BM_JournalRebuild_Baseline(benchmark::State& state) {
       const auto len = static_cast<std::size_t>(sqlite3_column_bytes(rows, 1));
       auto e = kap::json::read_event(std::string_view(p, len));
       benchmark::DoNotOptimize(e);
-      n += e ? 1 : 0;
+      n += e ? 1U : 0U;
     }
     sqlite3_reset(rows);
     if (n != rebuild_events) state.SkipWithError("decode failed");
   }
-  state.SetItemsProcessed(state.iterations() * rebuild_events);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rebuild_events));
   sqlite3_finalize(find);
   sqlite3_finalize(rows);
   sqlite3_close_v2(db);

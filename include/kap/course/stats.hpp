@@ -1,23 +1,36 @@
 #pragma once
 
 /// @file
-/// The statistics cohort reports use, each with its published formula (one-line source on each).
+/// `kap::stats`: the cohort statistics that papers report, over many courses of treatment.
 ///
-/// Wilson score intervals for proportions, Newcombe's interval for a difference of two
-/// proportions, Student t intervals for a mean, paired (d_z) and between-group (Hedges' g)
-/// effect sizes, and Kaplan-Meier curves of time to first response with Greenwood intervals
-/// and the median with its Brookmeyer-Crowley interval. Quantiles are computed here (inverse
-/// normal by Acklam's rational approximation refined by one Newton step; t by bisection on the
-/// regularised incomplete beta function), so nothing depends on a statistics library. Bad input
-/// (no observations, no variance, a confidence outside (0, 1)) is an error value, never NaN.
+/// A researcher comparing protocols wants numbers with intervals: responder and remitter rates
+/// (Wilson score intervals), mean change (Student t interval), paired and two-group effect sizes
+/// (Cohen's d_z, Hedges' g), the difference in response rate between two arms (Newcombe's hybrid
+/// score interval), time to first response with censoring (Kaplan-Meier, with a median and its
+/// interval) and how many courses could be counted at all (completeness).
+///
+/// The layer is pure and header-only: functions of spans and counts, no I/O, no clock, no global
+/// state, no dependency beyond std and Boost.Describe (so every result prints as JSON through
+/// `kap::json::to_string`). The normal and t quantiles are computed here (see
+/// kap/detail/stats/distributions.hpp for why and how accurately: 4e-13 relative or better).
+///
+/// Errors follow one rule: too few observations to compute the statistic is
+/// `errc::missing_item`; a value that is not allowed (a confidence outside (0, 1), more successes
+/// than trials, a negative or non-finite number, zero variance where the statistic divides by it)
+/// is `errc::out_of_range`; paired spans of different lengths are `errc::wrong_item_count`. Each
+/// message starts with the function's name.
 
+#include <kap/core/error.hpp>
 #include <kap/core/result.hpp>
+#include <kap/detail/stats/distributions.hpp>
 
 #include <boost/describe/class.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -26,349 +39,384 @@
 
 namespace kap::stats {
 
-/// A proportion with its interval.
+// --- quantiles -------------------------------------------------------------------------------
+
+/// The standard normal quantile: the z with P(Z <= z) = p.
+/// Source: Acklam (2003) rational approximation plus one Halley step on `std::erfc`.
+/// @param p a probability in (0, 1)
+/// @return z, accurate to about 1e-15; `errc::out_of_range` when p is not in (0, 1)
+[[nodiscard]] inline result<double> normal_quantile(double p) {
+  if (!(p > 0.0 && p < 1.0)) {
+    return error{errc::out_of_range, "normal_quantile: p " + detail::format_number(p) + " is outside (0, 1)"};
+  }
+  return detail::normal_quantile(p);
+}
+
+/// The quantile of Student's t distribution: the t with P(T <= t) = p, for `df` degrees of
+/// freedom (any real df > 0).
+/// Source: inversion of P(T > t) = I_{df/(df+t^2)}(df/2, 1/2) / 2 (Abramowitz & Stegun 26.7.1) by
+/// safeguarded Newton steps; for df > 1e5 the Cornish-Fisher expansion of A&S 26.7.5.
+/// @param p a probability in (0, 1)
+/// @param df degrees of freedom, finite and > 0
+/// @return t, accurate to about 4e-13 relative; `errc::out_of_range` for p outside (0, 1) or a
+///         df that is not a finite positive number
+[[nodiscard]] inline result<double> t_quantile(double p, double df) {
+  if (!(p > 0.0 && p < 1.0)) {
+    return error{errc::out_of_range, "t_quantile: p " + detail::format_number(p) + " is outside (0, 1)"};
+  }
+  if (!(df > 0.0 && std::isfinite(df))) {
+    return error{errc::out_of_range, "t_quantile: df " + detail::format_number(df) + " is outside (0, inf)"};
+  }
+  if (p == 0.5) return 0.0;
+  return p > 0.5 ? detail::t_upper_quantile(1.0 - p, df) : -detail::t_upper_quantile(p, df);
+}
+
+// --- proportions -----------------------------------------------------------------------------
+
+/// A proportion with its confidence interval (e.g. the responder rate of an arm).
 struct proportion {
-  std::size_t successes = 0;
-  std::size_t n = 0;
-  double estimate = 0;
-  double lower = 0;
-  double upper = 0;
+  std::size_t successes = 0;  ///< number of successes (responders)
+  std::size_t n = 0;          ///< number of trials (courses counted)
+  double estimate = 0.0;      ///< successes / n
+  double lower = 0.0;         ///< lower confidence limit, in [0, estimate]
+  double upper = 0.0;         ///< upper confidence limit, in [estimate, 1]
+
   friend bool operator==(const proportion&, const proportion&) = default;
 };
 BOOST_DESCRIBE_STRUCT(proportion, (), (successes, n, estimate, lower, upper))
 
-/// A mean with its interval.
-struct mean_interval {
-  std::size_t n = 0;
-  double mean = 0;
-  double sd = 0;
-  double lower = 0;
-  double upper = 0;
-  friend bool operator==(const mean_interval&, const mean_interval&) = default;
-};
-BOOST_DESCRIBE_STRUCT(mean_interval, (), (n, mean, sd, lower, upper))
+/// The Wilson score interval of a binomial proportion.
+/// Source: Wilson EB (1927) J Am Stat Assoc 22:209-212; Newcombe (1998) Stat Med 17:857, method 3:
+/// (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n), z the (1+confidence)/2 normal quantile.
+/// At 0 successes the lower limit is exactly 0, at n successes the upper limit exactly 1.
+/// @param successes number of successes, at most n
+/// @param n number of trials, at least 1
+/// @param confidence the coverage, in (0, 1)
+/// @return the interval; `errc::missing_item` when n is 0, `errc::out_of_range` when successes > n
+///         or the confidence is outside (0, 1)
+[[nodiscard]] inline result<proportion> wilson(std::size_t successes, std::size_t n, double confidence = 0.95) {
+  if (auto e = detail::check_confidence("wilson", confidence)) return *std::move(e);
+  if (n == 0) return error{errc::missing_item, "wilson: needs at least 1 trial, got n = 0"};
+  if (successes > n) {
+    return error{errc::out_of_range,
+                 "wilson: successes " + std::to_string(successes) + " exceed n " + std::to_string(n)};
+  }
+  const double z = -detail::normal_quantile((1.0 - confidence) / 2.0);
+  const double nd = static_cast<double>(n);
+  const double p = static_cast<double>(successes) / nd;
+  const double z2 = z * z;
+  const double denom = 1.0 + z2 / nd;
+  const double centre = (p + z2 / (2.0 * nd)) / denom;
+  const double half = z / denom * std::sqrt(p * (1.0 - p) / nd + z2 / (4.0 * nd * nd));
+  proportion out{successes, n, p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  if (successes == 0) out.lower = 0.0;
+  if (successes == n) out.upper = 1.0;
+  return out;
+}
 
-/// A difference of two proportions (first - second) with its interval.
+/// The difference of two independent proportions, p1 - p2, with its confidence interval.
 struct proportion_difference {
-  double difference = 0;
-  double lower = 0;
-  double upper = 0;
+  double difference = 0.0;  ///< p1 - p2
+  double lower = 0.0;       ///< lower confidence limit, >= -1
+  double upper = 0.0;       ///< upper confidence limit, <= 1
+
   friend bool operator==(const proportion_difference&, const proportion_difference&) = default;
 };
 BOOST_DESCRIBE_STRUCT(proportion_difference, (), (difference, lower, upper))
 
-/// One subject's time to the event, or to censoring.
+/// The difference between two independent proportions (e.g. response rates of two arms) with
+/// Newcombe's hybrid score interval.
+/// Source: Newcombe RG (1998) Stat Med 17:873-890, method 10: from the Wilson limits (l_i, u_i),
+/// lower = d - sqrt((p1-l1)^2 + (u2-p2)^2), upper = d + sqrt((u1-p1)^2 + (p2-l2)^2).
+/// @param x1 successes in arm 1, at most n1
+/// @param n1 trials in arm 1, at least 1
+/// @param x2 successes in arm 2, at most n2
+/// @param n2 trials in arm 2, at least 1
+/// @param confidence the coverage, in (0, 1)
+/// @return the difference and interval; `errc::missing_item` when n1 or n2 is 0,
+///         `errc::out_of_range` when x1 > n1, x2 > n2 or the confidence is outside (0, 1)
+[[nodiscard]] inline result<proportion_difference> newcombe(std::size_t x1, std::size_t n1, std::size_t x2,
+                                                            std::size_t n2, double confidence = 0.95) {
+  if (auto e = detail::check_confidence("newcombe", confidence)) return *std::move(e);
+  if (n1 == 0) return error{errc::missing_item, "newcombe: needs at least 1 trial in arm 1, got n1 = 0"};
+  if (n2 == 0) return error{errc::missing_item, "newcombe: needs at least 1 trial in arm 2, got n2 = 0"};
+  if (x1 > n1) {
+    return error{errc::out_of_range, "newcombe: x1 " + std::to_string(x1) + " exceeds n1 " + std::to_string(n1)};
+  }
+  if (x2 > n2) {
+    return error{errc::out_of_range, "newcombe: x2 " + std::to_string(x2) + " exceeds n2 " + std::to_string(n2)};
+  }
+  const proportion a = *wilson(x1, n1, confidence);
+  const proportion b = *wilson(x2, n2, confidence);
+  const double d = a.estimate - b.estimate;
+  const double delta = std::hypot(a.estimate - a.lower, b.upper - b.estimate);
+  const double epsilon = std::hypot(a.upper - a.estimate, b.estimate - b.lower);
+  return proportion_difference{d, std::max(-1.0, d - delta), std::min(1.0, d + epsilon)};
+}
+
+// --- means and effect sizes ------------------------------------------------------------------
+
+/// A mean with its confidence interval (e.g. the mean change in a symptom score).
+struct mean_interval {
+  std::size_t n = 0;   ///< number of values
+  double mean = 0.0;   ///< arithmetic mean
+  double sd = 0.0;     ///< sample standard deviation (divisor n - 1)
+  double lower = 0.0;  ///< lower confidence limit
+  double upper = 0.0;  ///< upper confidence limit
+
+  friend bool operator==(const mean_interval&, const mean_interval&) = default;
+};
+BOOST_DESCRIBE_STRUCT(mean_interval, (), (n, mean, sd, lower, upper))
+
+/// The mean of `values` with its Student t confidence interval.
+/// Source: Student (1908) Biometrika 6:1-25: mean +- t_{(1+confidence)/2, n-1} sd / sqrt(n).
+/// @param values the observations, all finite, at least 2
+/// @param confidence the coverage, in (0, 1)
+/// @return n, mean, SD and interval; `errc::missing_item` for fewer than 2 values,
+///         `errc::out_of_range` for a non-finite value or a confidence outside (0, 1)
+/// Complexity: linear in the number of values.
+[[nodiscard]] inline result<mean_interval> mean_ci(std::span<const double> values, double confidence = 0.95) {
+  if (auto e = detail::check_confidence("mean_ci", confidence)) return *std::move(e);
+  if (values.size() < 2) {
+    return error{errc::missing_item, "mean_ci: needs at least 2 values, got " + std::to_string(values.size())};
+  }
+  if (auto e = detail::check_finite("mean_ci", "values", values)) return *std::move(e);
+  const detail::moments m = detail::moments_of(values);
+  const double nd = static_cast<double>(values.size());
+  const double sd = std::sqrt(m.sum_squares / (nd - 1.0));
+  const double t = detail::t_upper_quantile((1.0 - confidence) / 2.0, nd - 1.0);
+  const double half = t * sd / std::sqrt(nd);
+  return mean_interval{values.size(), m.mean, sd, m.mean - half, m.mean + half};
+}
+
+/// Cohen's d_z for paired observations: the mean of the differences `after - before` divided by
+/// their standard deviation. A fall in a symptom score gives a negative d_z.
+/// Source: Cohen J (1988) Statistical Power Analysis, 2nd ed., eq. 2.3.5; Lakens D (2013) Front
+/// Psychol 4:863, eq. 6.
+/// @param before the first measurement of each pair, all finite
+/// @param after the second measurement of each pair, in the same order, all finite
+/// @return d_z; `errc::wrong_item_count` when the spans differ in length, `errc::missing_item`
+///         for fewer than 2 pairs, `errc::out_of_range` for a non-finite value or when the
+///         differences have zero variance
+[[nodiscard]] inline result<double> cohen_dz(std::span<const double> before, std::span<const double> after) {
+  if (before.size() != after.size()) {
+    return error{errc::wrong_item_count, "cohen_dz: before has " + std::to_string(before.size()) +
+                                             " values but after has " + std::to_string(after.size())};
+  }
+  if (before.size() < 2) {
+    return error{errc::missing_item, "cohen_dz: needs at least 2 pairs, got " + std::to_string(before.size())};
+  }
+  if (auto e = detail::check_finite("cohen_dz", "before", before)) return *std::move(e);
+  if (auto e = detail::check_finite("cohen_dz", "after", after)) return *std::move(e);
+  std::vector<double> diff(before.size());
+  for (std::size_t i = 0; i < diff.size(); ++i) diff[i] = after[i] - before[i];
+  const detail::moments m = detail::moments_of(diff);
+  if (!(m.sum_squares > 0.0)) {
+    return error{errc::out_of_range, "cohen_dz: the differences have zero variance, so d_z is undefined"};
+  }
+  const double sd = std::sqrt(m.sum_squares / static_cast<double>(diff.size() - 1));
+  return m.mean / sd;
+}
+
+/// Hedges' g for two independent groups: (mean_a - mean_b) / pooled SD, times the small-sample
+/// correction J = 1 - 3 / (4 (n_a + n_b) - 9).
+/// Source: Hedges LV & Olkin I (1985) Statistical Methods for Meta-Analysis, ch. 5 (pooled SD
+/// sqrt(((n_a-1)s_a^2 + (n_b-1)s_b^2) / (n_a+n_b-2)), J as above).
+/// @param a the values of the first group, all finite, at least 2
+/// @param b the values of the second group, all finite, at least 2
+/// @return g; `errc::missing_item` when a group has fewer than 2 values, `errc::out_of_range`
+///         for a non-finite value or when the pooled SD is 0
+[[nodiscard]] inline result<double> hedges_g(std::span<const double> a, std::span<const double> b) {
+  if (a.size() < 2) {
+    return error{errc::missing_item, "hedges_g: group a needs at least 2 values, got " + std::to_string(a.size())};
+  }
+  if (b.size() < 2) {
+    return error{errc::missing_item, "hedges_g: group b needs at least 2 values, got " + std::to_string(b.size())};
+  }
+  if (auto e = detail::check_finite("hedges_g", "a", a)) return *std::move(e);
+  if (auto e = detail::check_finite("hedges_g", "b", b)) return *std::move(e);
+  const detail::moments ma = detail::moments_of(a);
+  const detail::moments mb = detail::moments_of(b);
+  const double n = static_cast<double>(a.size() + b.size());
+  const double pooled = std::sqrt((ma.sum_squares + mb.sum_squares) / (n - 2.0));
+  if (!(pooled > 0.0)) {
+    return error{errc::out_of_range, "hedges_g: the pooled standard deviation is 0, so g is undefined"};
+  }
+  const double j = 1.0 - 3.0 / (4.0 * n - 9.0);
+  return j * (ma.mean - mb.mean) / pooled;
+}
+
+// --- Kaplan-Meier ----------------------------------------------------------------------------
+
+/// One subject's time to first response.
 struct km_observation {
-  double time = 0;
-  bool event = false;  ///< true: the event (first response) happened at `time`; false: censored
+  double time = 0.0;   ///< when the response happened, or when follow-up ended (sessions or days, >= 0)
+  bool event = false;  ///< true: responded at `time`; false: censored (never responded, or dropped out)
+
   friend bool operator==(const km_observation&, const km_observation&) = default;
 };
 BOOST_DESCRIBE_STRUCT(km_observation, (), (time, event))
 
-/// One step of a Kaplan-Meier curve, at a time with at least one event or censoring.
+/// The Kaplan-Meier estimate at one distinct observed time.
 struct km_step {
-  double time = 0;
-  std::size_t at_risk = 0;
-  std::size_t events = 0;
-  std::size_t censored = 0;
-  double survival = 1;  ///< probability of no event yet, just after `time`
-  double lower = 1;     ///< 95% pointwise interval (Greenwood, log-log)
-  double upper = 1;
+  double time = 0.0;         ///< the time
+  std::size_t at_risk = 0;   ///< subjects with time >= this time (censored ones at this time included)
+  std::size_t events = 0;    ///< responses at this time
+  std::size_t censored = 0;  ///< censorings at this time
+  double survival = 1.0;     ///< probability of not yet having responded, just after this time
+  double lower = 1.0;        ///< pointwise lower confidence limit of `survival`
+  double upper = 1.0;        ///< pointwise upper confidence limit of `survival`
+
   friend bool operator==(const km_step&, const km_step&) = default;
 };
 BOOST_DESCRIBE_STRUCT(km_step, (), (time, at_risk, events, censored, survival, lower, upper))
 
-/// A Kaplan-Meier curve with its median.
+/// A Kaplan-Meier curve of time to first response.
 struct km_curve {
-  std::size_t n = 0;
-  std::size_t events = 0;
-  std::vector<km_step> steps;
-  std::optional<double> median;        ///< first time with survival <= 0.5; none if never
-  std::optional<double> median_lower;  ///< Brookmeyer-Crowley, read off the interval band
-  std::optional<double> median_upper;
+  std::size_t n = 0;                   ///< subjects
+  std::size_t events = 0;              ///< responses observed
+  std::vector<km_step> steps;          ///< one per distinct time, ascending
+  std::optional<double> median;        ///< smallest time with survival <= 0.5; absent if never
+  std::optional<double> median_lower;  ///< lower limit of the median's interval; absent if not reached
+  std::optional<double> median_upper;  ///< upper limit of the median's interval; absent if not reached
+
   friend bool operator==(const km_curve&, const km_curve&) = default;
 };
 BOOST_DESCRIBE_STRUCT(km_curve, (), (n, events, steps, median, median_lower, median_upper))
 
-/// How many courses could be counted, and why the others could not.
-struct completeness {
-  std::size_t total = 0;
-  std::size_t usable = 0;
-  std::map<std::string, std::size_t> excluded_by_reason;
-  friend bool operator==(const completeness&, const completeness&) = default;
-};
-BOOST_DESCRIBE_STRUCT(completeness, (), (total, usable, excluded_by_reason))
-
-namespace detail {
-
-inline result<void> check_confidence(double confidence) {
-  if (!(confidence > 0 && confidence < 1)) {
-    return error{errc::out_of_range, "confidence must be between 0 and 1 (exclusive)"};
+/// The Kaplan-Meier estimate of the probability of not yet having responded, with pointwise
+/// confidence limits and the median time to response with its interval.
+///
+/// Sources: Kaplan EL & Meier P (1958) J Am Stat Assoc 53:457-481: S(t) = prod (1 - d_i / n_i);
+/// events at a time come before censorings at the same time (censored subjects are at risk).
+/// Greenwood M (1926) variance, Var(log S) = sum d_i / (n_i (n_i - d_i)), on the log(-log) scale
+/// (Kalbfleisch JD & Prentice RL 1980, The Statistical Analysis of Failure Time Data, eq. 1.10):
+/// limits S^exp(+-z sqrt(Var(log S)) / |log S|), as R survival's `conf.type = "log-log"`.
+/// Median: the smallest time with S(t) <= 0.5 (R's survfit instead takes the midpoint when S is
+/// exactly 0.5 over an interval). Median interval: Brookmeyer R & Crowley J (1982) Biometrics
+/// 38:29-41 as read off the band: lower limit = smallest t with lower(t) <= 0.5, upper limit =
+/// smallest t with upper(t) <= 0.5. Comparisons with 0.5 allow 1e-12 for rounding.
+/// Where S(t) = 1 the band is [1, 1]; where S(t) falls to 0 (everyone left at risk responded,
+/// so Greenwood's variance is infinite; R reports NA) the band is [0, the previous upper limit].
+/// @param observations the subjects, in any order; times finite and >= 0
+/// @param confidence the pointwise coverage, in (0, 1)
+/// @return the curve; `errc::missing_item` when there are no observations, `errc::out_of_range`
+///         for a negative or non-finite time or a confidence outside (0, 1)
+/// Complexity: O(n log n) (one sort of a copy of the observations).
+[[nodiscard]] inline result<km_curve> kaplan_meier(std::span<const km_observation> observations,
+                                                   double confidence = 0.95) {
+  if (auto e = detail::check_confidence("kaplan_meier", confidence)) return *std::move(e);
+  if (observations.empty()) return error{errc::missing_item, "kaplan_meier: needs at least 1 observation, got 0"};
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    const double t = observations[i].time;
+    if (!std::isfinite(t)) {
+      return error{errc::out_of_range, "kaplan_meier: observations[" + std::to_string(i) + "].time is not finite"};
+    }
+    if (t < 0.0) {
+      return error{errc::out_of_range, "kaplan_meier: observations[" + std::to_string(i) + "].time " +
+                                           detail::format_number(t) + " is negative"};
+    }
   }
-  return {};
-}
+  std::vector<km_observation> sorted(observations.begin(), observations.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const km_observation& x, const km_observation& y) { return x.time < y.time; });
 
-/// Standard normal CDF.
-inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-/// Inverse standard normal CDF: Acklam's rational approximation, then one Newton step.
-inline double normal_quantile(double p) {
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                                 1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                 6.680131188771972e+01,  -1.328068155288572e+01};
-  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                                 -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                                 3.754408661907416e+00};
-  const double lo = 0.02425;
-  double x = 0;
-  if (p < lo) {
-    const double q = std::sqrt(-2 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - lo) {
-    const double q = p - 0.5;
-    const double r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const double q = std::sqrt(-2 * std::log(1 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const double e = normal_cdf(x) - p;  // one Newton step (Acklam's refinement)
-  const double u = e * std::sqrt(2 * 3.14159265358979323846) * std::exp(x * x / 2);
-  return x - u / (1 + x * u / 2);
-}
-
-/// Continued fraction for the incomplete beta function (modified Lentz).
-inline double beta_cf(double a, double b, double x) {
-  const double tiny = 1e-300;
-  double c = 1;
-  double d = 1 - (a + b) * x / (a + 1);
-  if (std::fabs(d) < tiny) d = tiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= 300; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1) < 1e-15) break;
-  }
-  return h;
-}
-
-/// Regularised incomplete beta I_x(a, b).
-inline double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
-  if (x < (a + 1) / (a + b + 2)) return front * beta_cf(a, b, x) / a;
-  return 1 - front * beta_cf(b, a, 1 - x) / b;
-}
-
-/// Student t CDF with `df` degrees of freedom.
-inline double t_cdf(double t, double df) {
-  const double x = df / (df + t * t);
-  const double tail = 0.5 * incomplete_beta(df / 2, 0.5, x);
-  return t >= 0 ? 1 - tail : tail;
-}
-
-}  // namespace detail
-
-/// The two-sided critical value of the standard normal for `confidence` (1.959964 for 0.95).
-[[nodiscard]] inline double z_critical(double confidence = 0.95) {
-  return detail::normal_quantile(1 - (1 - confidence) / 2);
-}
-
-/// The two-sided critical value of Student's t (2.228 for df 10 at 0.95), by bisection on the
-/// CDF (computed through the regularised incomplete beta function).
-[[nodiscard]] inline double t_critical(double df, double confidence = 0.95) {
-  const double p = 1 - (1 - confidence) / 2;
-  double lo = 0;
-  double hi = 1;
-  while (detail::t_cdf(hi, df) < p) hi *= 2;
-  for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
-    const double mid = (lo + hi) / 2;
-    (detail::t_cdf(mid, df) < p ? lo : hi) = mid;
-  }
-  return (lo + hi) / 2;
-}
-
-/// The Wilson score interval (Wilson 1927, JASA 22:209).
-/// @return the proportion, or `errc::out_of_range` when n is 0, successes > n, or the
-///         confidence is not in (0, 1)
-[[nodiscard]] inline result<proportion> wilson(std::size_t successes, std::size_t n, double confidence = 0.95) {
-  if (auto c = detail::check_confidence(confidence); !c) return c.error();
-  if (n == 0) return error{errc::out_of_range, "a proportion needs at least one observation"};
-  if (successes > n) return error{errc::out_of_range, "successes exceed the number of observations"};
-  const double z = z_critical(confidence);
-  const double nn = static_cast<double>(n);
-  const double p = static_cast<double>(successes) / nn;
-  const double denom = 1 + z * z / nn;
-  const double centre = (p + z * z / (2 * nn)) / denom;
-  const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom;
-  // At 0% and 100% the interval's closed end is exactly 0 or 1.
-  const double lower = successes == 0 ? 0.0 : std::max(0.0, centre - half);
-  const double upper = successes == n ? 1.0 : std::min(1.0, centre + half);
-  return proportion{successes, n, p, lower, upper};
-}
-
-/// The difference of two proportions with Newcombe's hybrid score interval (Newcombe 1998,
-/// Stat Med 17:873, method 10), built from the two Wilson intervals.
-[[nodiscard]] inline result<proportion_difference> newcombe(std::size_t x1, std::size_t n1, std::size_t x2,
-                                                            std::size_t n2, double confidence = 0.95) {
-  auto a = wilson(x1, n1, confidence);
-  if (!a) return a.error();
-  auto b = wilson(x2, n2, confidence);
-  if (!b) return b.error();
-  const double d = a->estimate - b->estimate;
-  const double lower = d - std::sqrt((a->estimate - a->lower) * (a->estimate - a->lower) +
-                                     (b->upper - b->estimate) * (b->upper - b->estimate));
-  const double upper = d + std::sqrt((a->upper - a->estimate) * (a->upper - a->estimate) +
-                                     (b->estimate - b->lower) * (b->estimate - b->lower));
-  return proportion_difference{d, lower, upper};
-}
-
-/// The mean with a Student t interval (mean +- t(n-1) * sd / sqrt(n)).
-/// @return the interval, or `errc::out_of_range` for fewer than 2 values or a bad confidence
-[[nodiscard]] inline result<mean_interval> mean_ci(std::span<const double> xs, double confidence = 0.95) {
-  if (auto c = detail::check_confidence(confidence); !c) return c.error();
-  if (xs.size() < 2) return error{errc::out_of_range, "a mean interval needs at least 2 values"};
-  const double n = static_cast<double>(xs.size());
-  double sum = 0;
-  for (double x : xs) sum += x;
-  const double mean = sum / n;
-  double ss = 0;
-  for (double x : xs) ss += (x - mean) * (x - mean);
-  const double sd = std::sqrt(ss / (n - 1));
-  const double half = t_critical(n - 1, confidence) * sd / std::sqrt(n);
-  return mean_interval{xs.size(), mean, sd, mean - half, mean + half};
-}
-
-/// Cohen's d_z for paired scores: mean of the differences (after - before) over their SD
-/// (Cohen 1988; Lakens 2013, Front Psychol 4:863).
-/// @return d_z, or `errc::out_of_range` for unequal lengths, fewer than 2 pairs, or no variance
-[[nodiscard]] inline result<double> cohen_dz(std::span<const double> before, std::span<const double> after) {
-  if (before.size() != after.size()) return error{errc::out_of_range, "paired scores differ in number"};
-  std::vector<double> diff(before.size());
-  for (std::size_t i = 0; i < before.size(); ++i) diff[i] = after[i] - before[i];
-  auto m = mean_ci(diff);
-  if (!m) return m.error();
-  if (m->sd == 0) return error{errc::out_of_range, "the differences have no variance"};
-  return m->mean / m->sd;
-}
-
-/// Hedges' g between two groups: the mean difference (a - b) over the pooled SD, times the
-/// small-sample correction J = 1 - 3 / (4 (n1 + n2) - 9) (Hedges & Olkin 1985).
-/// @return g, or `errc::out_of_range` for fewer than 2 values in a group or no variance
-[[nodiscard]] inline result<double> hedges_g(std::span<const double> a, std::span<const double> b) {
-  auto ma = mean_ci(a);
-  if (!ma) return ma.error();
-  auto mb = mean_ci(b);
-  if (!mb) return mb.error();
-  const double n1 = static_cast<double>(a.size());
-  const double n2 = static_cast<double>(b.size());
-  const double pooled = std::sqrt(((n1 - 1) * ma->sd * ma->sd + (n2 - 1) * mb->sd * mb->sd) / (n1 + n2 - 2));
-  if (pooled == 0) return error{errc::out_of_range, "the groups have no variance"};
-  const double j = 1 - 3 / (4 * (n1 + n2) - 9);
-  return j * (ma->mean - mb->mean) / pooled;
-}
-
-/// The Kaplan-Meier estimate of the probability of no event yet (Kaplan & Meier 1958), with
-/// ties handled as events before censorings at the same time, Greenwood's variance on the
-/// log(-log) scale for 95% pointwise intervals (Kalbfleisch & Prentice 2002), the median as the
-/// first time with S(t) <= 0.5, and its interval as the first times the upper and lower bands
-/// reach 0.5 (Brookmeyer & Crowley 1982).
-/// @return the curve, or `errc::out_of_range` for no observations or a negative or non-finite time
-[[nodiscard]] inline result<km_curve> kaplan_meier(std::span<const km_observation> obs, double confidence = 0.95) {
-  if (auto c = detail::check_confidence(confidence); !c) return c.error();
-  if (obs.empty()) return error{errc::out_of_range, "a survival curve needs at least one observation"};
-  for (const auto& o : obs) {
-    if (!std::isfinite(o.time) || o.time < 0) return error{errc::out_of_range, "times must be finite and not negative"};
-  }
-  std::vector<km_observation> sorted(obs.begin(), obs.end());
-  std::sort(sorted.begin(), sorted.end(), [](const km_observation& x, const km_observation& y) { return x.time < y.time; });
-  const double z = z_critical(confidence);
+  const double z = -detail::normal_quantile((1.0 - confidence) / 2.0);
   km_curve out;
   out.n = sorted.size();
-  double s = 1;
-  double greenwood = 0;
+  double s = 1.0;
+  double greenwood = 0.0;  // sum d / (n (n - d))
   std::size_t at_risk = sorted.size();
   for (std::size_t i = 0; i < sorted.size();) {
-    const double t = sorted[i].time;
-    std::size_t events = 0;
-    std::size_t censored = 0;
-    for (; i < sorted.size() && sorted[i].time == t; ++i) (sorted[i].event ? events : censored) += 1;
     km_step step;
-    step.time = t;
+    step.time = sorted[i].time;
     step.at_risk = at_risk;
-    step.events = events;
-    step.censored = censored;
-    if (events > 0) {
-      const double r = static_cast<double>(at_risk);
-      const double d = static_cast<double>(events);
-      s *= 1 - d / r;
-      if (r > d) greenwood += d / (r * (r - d));
+    for (; i < sorted.size() && sorted[i].time == step.time; ++i) {
+      if (sorted[i].event) {
+        ++step.events;
+      } else {
+        ++step.censored;
+      }
+    }
+    if (step.events > 0) {
+      const double n = static_cast<double>(at_risk);
+      const double d = static_cast<double>(step.events);
+      s *= (n - d) / n;
+      if (at_risk > step.events) greenwood += d / (n * (n - d));
     }
     step.survival = s;
-    if (s > 0 && s < 1) {
-      const double se = std::sqrt(greenwood) / std::fabs(std::log(s));
-      step.lower = std::pow(s, std::exp(z * se));
-      step.upper = std::pow(s, std::exp(-z * se));
+    if (s <= 0.0) {
+      // Greenwood's variance is infinite once everyone at risk has responded: the data bound S
+      // from below by 0 and from above by nothing new, so the upper limit stays where it was.
+      step.lower = 0.0;
+      step.upper = out.steps.empty() ? 1.0 : out.steps.back().upper;
+    } else if (s >= 1.0) {
+      step.lower = 1.0;
+      step.upper = 1.0;
     } else {
-      step.lower = s == 1 ? 1 : 0;
-      step.upper = s == 1 ? 1 : (out.steps.empty() ? 1 : out.steps.back().upper);
+      const double w = z * std::sqrt(greenwood) / std::fabs(std::log(s));
+      step.lower = std::pow(s, std::exp(w));
+      step.upper = std::pow(s, std::exp(-w));
     }
-    out.events += events;
-    at_risk -= events + censored;
+    out.events += step.events;
+    at_risk -= step.events + step.censored;
     out.steps.push_back(step);
   }
-  for (const auto& st : out.steps) {
-    if (!out.median && st.survival <= 0.5) out.median = st.time;
-    if (!out.median_lower && st.lower <= 0.5) out.median_lower = st.time;
-    if (!out.median_upper && st.upper <= 0.5) out.median_upper = st.time;
+
+  constexpr double half = 0.5 + 1e-12;
+  for (const km_step& st : out.steps) {
+    if (!out.median && st.survival <= half) out.median = st.time;
+    if (!out.median_lower && st.lower <= half) out.median_lower = st.time;
+    if (!out.median_upper && st.upper <= half) out.median_upper = st.time;
   }
   return out;
 }
 
-/// The curve's survival just after time t (1 before the first step).
-[[nodiscard]] inline double survival_at(const km_curve& k, double t) {
-  double s = 1;
-  for (const auto& st : k.steps) {
-    if (st.time > t) break;
-    s = st.survival;
-  }
-  return s;
+/// The Kaplan-Meier survival at time `t`: that of the last step at or before t, 1 before the
+/// first step, and the last step's beyond it.
+/// Source: the right-continuous step function of Kaplan & Meier (1958).
+/// @param curve a curve from `kaplan_meier`
+/// @param t the time; NaN gives NaN
+/// @return S(t) in [0, 1]
+/// Complexity: logarithmic in the number of steps.
+[[nodiscard]] inline double survival_at(const km_curve& curve, double t) noexcept {
+  if (std::isnan(t)) return std::numeric_limits<double>::quiet_NaN();
+  const auto it = std::upper_bound(curve.steps.begin(), curve.steps.end(), t,
+                                   [](double x, const km_step& st) { return x < st.time; });
+  if (it == curve.steps.begin()) return 1.0;
+  return std::prev(it)->survival;
 }
 
-/// Counts usable courses: an empty reason means usable; others are grouped by reason.
-[[nodiscard]] inline completeness summarize_completeness(const std::vector<std::string>& reasons) {
-  completeness c;
-  c.total = reasons.size();
-  for (const auto& r : reasons) {
-    if (r.empty()) {
-      ++c.usable;
+// --- completeness ----------------------------------------------------------------------------
+
+/// How many courses had enough data to count, and why the others did not.
+struct completeness {
+  std::size_t total = 0;                                  ///< courses considered
+  std::size_t usable = 0;                                 ///< courses counted in the statistics
+  std::map<std::string, std::size_t> excluded_by_reason;  ///< the others, by reason (sorted by name)
+
+  friend bool operator==(const completeness&, const completeness&) = default;
+};
+BOOST_DESCRIBE_STRUCT(completeness, (), (total, usable, excluded_by_reason))
+
+/// Tallies data completeness over courses: one entry per course, empty when the course is usable,
+/// otherwise the reason it was excluded (e.g. "no assessment after baseline", "dropped out").
+/// Source: the CONSORT 2010 flow diagram's "excluded from analysis (give reasons)" (Schulz KF et
+/// al., BMJ 2010;340:c332).
+/// @param reasons one entry per course; "" marks a usable course
+/// @return the counts; total == usable + the sum of excluded_by_reason. Cannot fail.
+/// Complexity: O(n log r) for n courses and r distinct reasons.
+[[nodiscard]] inline completeness summarize_completeness(std::span<const std::string> reasons) {
+  completeness out;
+  out.total = reasons.size();
+  for (const std::string& reason : reasons) {
+    if (reason.empty()) {
+      ++out.usable;
     } else {
-      ++c.excluded_by_reason[r];
+      ++out.excluded_by_reason[reason];
     }
   }
-  return c;
+  return out;
 }
 
 }  // namespace kap::stats

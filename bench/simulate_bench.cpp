@@ -27,8 +27,9 @@ void simulate_patients(benchmark::State& state, std::size_t patients) {
     benchmark::DoNotOptimize(courses);
   }
   // Reported per patient, so the two sizes compare directly.
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * patients));
-  state.counters["ns_per_patient"] = benchmark::Counter(static_cast<double>(state.iterations() * patients),
+  const double items = static_cast<double>(state.iterations()) * static_cast<double>(patients);
+  state.SetItemsProcessed(static_cast<std::int64_t>(items));
+  state.counters["ns_per_patient"] = benchmark::Counter(items,
                                                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["sessions_per_s"] = benchmark::Counter(static_cast<double>(sessions), benchmark::Counter::kIsRate);
 }

@@ -156,7 +156,20 @@ class session {
     st_.protocol = protocol_->definition().id;
     st_.phase = protocol_->definition().initial;
     phase_index_ = protocol_->phase_index(st_.phase);
-    schedule_since_.assign(protocol_->definition().schedules.vitals.size(), std::nullopt);
+    const auto& sched = protocol_->definition().schedules;
+    schedule_since_.assign(sched.vitals.size(), std::nullopt);
+    // Schedule tables by phase index, so the per-event schedule walk compares integers only.
+    const std::size_t phases = protocol_->definition().phases.size();
+    vitals_active_.assign(sched.vitals.size() * phases, 0);
+    for (std::size_t i = 0; i < sched.vitals.size(); ++i) {
+      for (const auto& ph : sched.vitals[i].phases) {
+        const int k = protocol_->phase_index(ph);
+        if (k >= 0) vitals_active_[i * phases + static_cast<std::size_t>(k)] = 1;
+      }
+    }
+    measure_phase_.reserve(sched.measures.size());
+    for (const auto& m : sched.measures) measure_phase_.push_back(protocol_->phase_index(m.phase));
+    measure_last_at_.assign(sched.measures.size(), std::nullopt);
   }
 
   /// Reserves room for `events` accepted events (avoids growth during a session).
@@ -192,9 +205,8 @@ class session {
   /// The open alerts.
   [[nodiscard]] std::vector<alert> open_alerts() const {
     std::vector<alert> out;
-    for (const auto& a : st_.alerts) {
-      if (a.open) out.push_back(a);
-    }
+    out.reserve(open_.size());
+    for (const std::uint32_t i : open_) out.push_back(st_.alerts[i]);
     return out;
   }
   /// Doses given, in order.
@@ -231,6 +243,13 @@ class session {
     return d;
   }
 
+  static void prefetch(const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+  }
   [[nodiscard]] std::size_t phase_index() const noexcept { return static_cast<std::size_t>(phase_index_); }
 
   // Id index: open addressing over timeline positions; ids are compared in full. -------------
@@ -287,8 +306,9 @@ class session {
   void visit_due(timestamp t, F&& f) const;
   void overdue_alerts(const event& e, std::vector<alert>& out) const;
   [[nodiscard]] bool has_open(alert_kind kind, std::string_view key) const noexcept {
-    for (const auto& a : st_.alerts) {
-      if (a.open && a.kind == kind && a.key == key) return true;
+    for (const std::uint32_t i : open_) {
+      const alert& a = st_.alerts[i];
+      if (a.kind == kind && a.key == key) return true;
     }
     return false;
   }
@@ -318,6 +338,10 @@ class session {
   std::vector<std::uint64_t> hashes_;              // content hash per timeline entry
   std::vector<std::optional<timestamp>> schedule_since_;  // per vitals schedule: active since
   std::vector<std::string> overridden_;            // relative contraindications overridden
+  std::vector<std::uint32_t> open_;                // positions of the open alerts in st_.alerts
+  std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
+  std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
+  std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
 };
 
 // --- implementation ---------------------------------------------------------------------------
@@ -412,8 +436,9 @@ inline std::optional<std::string> session::explain(const requirement& req, times
           }
           return r.what + " not signed off by a " + std::string(to_string(r.role));
         } else if constexpr (std::is_same_v<R, no_open_alerts>) {
-          for (const auto& a : st_.alerts) {
-            if (a.open && a.severity >= r.severity) return "open alert: " + a.message;
+          for (const std::uint32_t i : open_) {
+            const alert& a = st_.alerts[i];
+            if (a.severity >= r.severity) return "open alert: " + a.message;
           }
         } else if constexpr (std::is_same_v<R, dose_given>) {
           if (st_.doses.empty()) return "no dose given";
@@ -490,11 +515,12 @@ void session::visit_due(timestamp t, F&& f) const {
       }
     }
   }
-  for (const auto& m : def.schedules.measures) {
-    if (m.phase != st_.phase || !st_.phase_since) continue;
-    bool done = false;
-    for (const auto& rec : st_.measures) done = done || (rec.instrument == m.instrument && rec.at >= *st_.phase_since);
-    if (!done) f(std::string_view("measure"), std::string_view(m.instrument), *st_.phase_since, t > *st_.phase_since + grace);
+  if (!st_.phase_since) return;
+  for (std::size_t k = 0; k < measure_phase_.size(); ++k) {
+    if (measure_phase_[k] != phase_index_) continue;
+    if (measure_last_at_[k] && *measure_last_at_[k] >= *st_.phase_since) continue;  // done in this phase
+    f(std::string_view("measure"), std::string_view(def.schedules.measures[k].instrument), *st_.phase_since,
+      t > *st_.phase_since + grace);
   }
 }
 
@@ -649,9 +675,9 @@ inline decision session::check_dose(const event& e, const events::dose& d, std::
 inline void session::enter_phase(std::string_view id, timestamp t) {
   const auto& def = definition();
   const int next = protocol_->phase_index(id);
+  const std::size_t phases = def.phases.size();
   for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
-    const auto& phases = def.schedules.vitals[i].phases;
-    const bool active = std::find(phases.begin(), phases.end(), id) != phases.end();
+    const bool active = vitals_active_[i * phases + static_cast<std::size_t>(next)] != 0;
     if (!active) {
       schedule_since_[i].reset();
     } else if (!schedule_since_[i]) {
@@ -673,10 +699,13 @@ inline decision session::apply(const event& e) {
   if (e.session != st_.id) {
     return reject(e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
   }
+  const std::uint64_t id_hash = hash_id(e.id.str());
+  // In a long session the id index outgrows the caches: start loading the slot the duplicate
+  // check probes first while the content hash is computed.
+  if (!index_.empty()) prefetch(&index_[id_hash & (index_.size() - 1)]);
   detail::fnv1a h;
   detail::hash_append(h, static_cast<const event_header&>(e));
   detail::hash_append(h, e.body);
-  const std::uint64_t id_hash = hash_id(e.id.str());
   if (const auto pos = find_id(e.id, id_hash)) {
     if (hashes_[*pos] == h.h) {
       decision d;
@@ -716,7 +745,7 @@ inline decision session::apply(const event& e) {
   // Type-specific checks: nothing below mutates the state until the commit section.
   decision ok{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
   std::vector<alert>& alerts = ok.alerts;
-  screening_outcome new_screening;
+  std::optional<screening_outcome> new_screening;
   std::optional<mg_per_kg> per_kg;
   std::optional<int> measure_total;
   const std::string* target = nullptr;
@@ -724,7 +753,7 @@ inline decision session::apply(const event& e) {
 
   switch (type) {
     case event_type::screening: {
-      auto d = check_screening(e, std::get<events::screening>(e.body), new_screening);
+      auto d = check_screening(e, std::get<events::screening>(e.body), new_screening.emplace());
       if (!d.accepted()) return d;
       break;
     }
@@ -785,18 +814,25 @@ inline decision session::apply(const event& e) {
       const auto& v = std::get<events::vitals>(e.body);
       const vitals_reading r = v.reading();
       if (r.empty()) return reject(e, errc::missing_field, "a vitals event needs at least one value");
-      auto implausible = [&](const auto& x, double max, std::string_view name) -> std::optional<decision> {
-        if (x && x->count() > max) {
-          return reject(e, errc::out_of_range, std::string(name) + " " + detail::num(x->count()) + " is outside 0-" +
-                                                   detail::num(max));
+      const char* bad_name = nullptr;
+      double bad_value = 0;
+      double bad_max = 0;
+      auto implausible = [&](const auto& x, double max, const char* name) noexcept {
+        if (!bad_name && x && x->count() > max) {
+          bad_name = name;
+          bad_value = x->count();
+          bad_max = max;
         }
-        return std::nullopt;
       };
-      if (auto d = implausible(v.systolic, max_plausible_systolic, "systolic")) return *d;
-      if (auto d = implausible(v.diastolic, max_plausible_diastolic, "diastolic")) return *d;
-      if (auto d = implausible(v.heart_rate, max_plausible_heart_rate, "heart_rate")) return *d;
-      if (auto d = implausible(v.spo2, max_plausible_spo2, "spo2")) return *d;
-      if (auto d = implausible(v.respiratory_rate, max_plausible_respiratory_rate, "respiratory_rate")) return *d;
+      implausible(v.systolic, max_plausible_systolic, "systolic");
+      implausible(v.diastolic, max_plausible_diastolic, "diastolic");
+      implausible(v.heart_rate, max_plausible_heart_rate, "heart_rate");
+      implausible(v.spo2, max_plausible_spo2, "spo2");
+      implausible(v.respiratory_rate, max_plausible_respiratory_rate, "respiratory_rate");
+      if (bad_name) {
+        return reject(e, errc::out_of_range,
+                      std::string(bad_name) + " " + detail::num(bad_value) + " is outside 0-" + detail::num(bad_max));
+      }
       // A sign outside the critical limits raises (or keeps) a critical alert; a sign outside
       // only the hold limits raises a hold warning, also while an earlier critical alert for it
       // is being closed by this very reading.
@@ -870,7 +906,7 @@ inline decision session::apply(const event& e) {
   switch (type) {
     case event_type::screening: {
       const auto& s = std::get<events::screening>(e.body);
-      st_.screening = std::move(new_screening);
+      st_.screening = std::move(*new_screening);
       st_.screening_answers = s.answers;
       st_.weight = s.weight_kg;
       st_.age = s.age;
@@ -919,6 +955,9 @@ inline decision session::apply(const event& e) {
         }
       }
       if (!found) st_.measures.push_back(measure_record{m.instrument, measure_total, e.at});
+      for (std::size_t k = 0; k < measure_last_at_.size(); ++k) {
+        if (def.schedules.measures[k].instrument == m.instrument) measure_last_at_[k] = e.at;
+      }
       break;
     }
     case event_type::signoff:
@@ -931,11 +970,15 @@ inline decision session::apply(const event& e) {
   // Keep the new alerts, then close every alert whose condition this event cleared (an overdue
   // check that this very reading satisfies is recorded, already closed).
   const std::size_t first_new = st_.alerts.size();
-  for (const auto& a : alerts) st_.alerts.push_back(a);
+  for (const auto& a : alerts) {
+    open_.push_back(static_cast<std::uint32_t>(st_.alerts.size()));
+    st_.alerts.push_back(a);
+  }
   if (close_alerts_for_vitals) {
     const vitals_reading r = std::get<events::vitals>(e.body).reading();
-    for (auto& a : st_.alerts) {
-      if (!a.open || (a.kind != alert_kind::vitals_hold && a.kind != alert_kind::vitals_critical)) continue;
+    for (const std::uint32_t i : open_) {
+      alert& a = st_.alerts[i];
+      if (a.kind != alert_kind::vitals_hold && a.kind != alert_kind::vitals_critical) continue;
       vitals_reading only;
       if (a.key == "blood_pressure") {
         if (!r.systolic && !r.diastolic) continue;
@@ -955,14 +998,37 @@ inline decision session::apply(const event& e) {
       if (within(only, lim)) a.open = false;
     }
   }
-  for (auto& a : st_.alerts) {
-    if (a.open && a.kind == alert_kind::check_overdue) {
-      bool still = false;
-      visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) { still = still || what == a.key; });
-      if (!still) a.open = false;
-    }
+  bool overdue_open = false;
+  for (const std::uint32_t i : open_) {
+    alert& a = st_.alerts[i];
+    overdue_open = overdue_open || (a.open && a.kind == alert_kind::check_overdue);
     if (a.open && a.kind == alert_kind::phase_overrun && a.key != st_.phase) a.open = false;
   }
+  if (overdue_open) {
+    // One walk of the schedule after the commit: an overdue alert stays open while its check is
+    // still due. `still` flags the first 64 open alerts; any beyond (never seen in practice)
+    // walk the schedule on their own.
+    std::uint64_t still = 0;
+    const std::size_t flagged = std::min<std::size_t>(open_.size(), 64);
+    visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) {
+      for (std::size_t j = 0; j < flagged; ++j) {
+        const alert& a = st_.alerts[open_[j]];
+        if (a.kind == alert_kind::check_overdue && a.key == what) still |= std::uint64_t{1} << j;
+      }
+    });
+    for (std::size_t j = 0; j < open_.size(); ++j) {
+      alert& a = st_.alerts[open_[j]];
+      if (!a.open || a.kind != alert_kind::check_overdue) continue;
+      bool due_still = j < flagged && ((still >> j) & 1U) != 0;
+      if (j >= flagged) {
+        visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) {
+          due_still = due_still || what == a.key;
+        });
+      }
+      if (!due_still) a.open = false;
+    }
+  }
+  std::erase_if(open_, [&](std::uint32_t i) { return !st_.alerts[i].open; });
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);

@@ -8,7 +8,8 @@ export KAP_ROOT
 KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboost-json1.81-dev libspdlog-dev libsqlite3-dev libssl-dev)
 # Extra packages for the tests and benchmarks.
 # chromium and fonts-dejavu-core: the report test opens the HTML reports in headless Chromium.
-KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-dejavu-core)
+# graphviz: the protocol diagram test checks that `dot` parses docs/graphs/*.dot (scripts/graphs).
+KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-dejavu-core graphviz)
 # Node.js and npm run the JSON Schema validator. A machine may already have them from another
 # source (e.g. a nodejs package that bundles npm and conflicts with Debian's npm): only install
 # Debian's when the commands are missing.

@@ -165,7 +165,13 @@ TEST(ReferenceProtocols, ImKapLimitsByWeightAndChecksVitalsEvery15Min) {
   EXPECT_FALSE(lim->max_mg);
   ASSERT_EQ(p.schedules.vitals.size(), 1U);
   EXPECT_EQ(p.schedules.vitals[0].every, kap::minutes{15});
-  EXPECT_EQ(p.schedules.vitals[0].phases, (std::vector<std::string>{"dosing", "guided_meditation", "monitoring"}));
+  // Every phase after the dose, integration included, until discharge (kap lint: monitoring coverage).
+  EXPECT_EQ(p.schedules.vitals[0].phases,
+            (std::vector<std::string>{"dosing", "guided_meditation", "monitoring", "integration"}));
+  // Discharge at least 75 min after the dose: 45 min of the acute state, then 30 min of monitoring.
+  const auto* wait = find_min_since_dose(p.find_phase("discharge")->entry);
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->duration, kap::minutes{75});
   const std::set<std::string> items{"intention_set", "fasting_confirmed", "driver_arranged", "set_and_setting_ready"};
   EXPECT_EQ(all_of_kind<kap::requirements::checklist_done>(p), items);
   EXPECT_EQ(all_of_kind<kap::requirements::signed_off>(p), (std::set<std::string>{"dose_order", "discharge"}));
@@ -177,6 +183,12 @@ TEST(ReferenceProtocols, SublingualKapHasAnAbsoluteLimit) {
   EXPECT_EQ(p.limits[0].route, kap::route::sublingual);
   EXPECT_EQ(p.limits[0].max_mg, kap::milligrams{200});
   EXPECT_FALSE(p.limits[0].max_mg_per_kg);
+  EXPECT_EQ(p.schedules.vitals[0].phases,
+            (std::vector<std::string>{"dosing", "guided_meditation", "monitoring", "integration"}));
+  // 60 min of the acute state (Tmax up to 1 h), then 30 min of monitoring.
+  const auto* wait = find_min_since_dose(p.find_phase("discharge")->entry);
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->duration, kap::minutes{90});
 }
 
 TEST(ReferenceProtocols, IvInfusionIsHalfAMgPerKgOver40Min) {
@@ -198,6 +210,10 @@ TEST(ReferenceProtocols, IvInfusionIsHalfAMgPerKgOver40Min) {
     }
   }
   EXPECT_TRUE(infusion_time);
+  // The 40-min infusion, then at least 30 min of recovery.
+  const auto* wait = find_min_since_dose(p.find_phase("discharge")->entry);
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->duration, kap::minutes{70});
 }
 
 TEST(ReferenceProtocols, EsketamineRemsFollowsTheLabel) {

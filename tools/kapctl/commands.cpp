@@ -34,11 +34,18 @@ int cmd_simulate(std::span<const std::string_view> args, io& io);
 int cmd_cohort(std::span<const std::string_view> args, io& io);
 extern const std::string_view simulate_help;
 extern const std::string_view cohort_help;
+int cmd_graph(std::span<const std::string_view> args, io& io);
+int cmd_lint(std::span<const std::string_view> args, io& io);
+extern const std::string_view graph_help;
+extern const std::string_view lint_help;
 
 std::span<const command> commands() {
   static const std::array table{
       command{"dose", "compute an absolute dose from mg/kg and body weight", dose_help, cmd_dose},
       command{"validate", "check a kap.protocol/1 file and list every problem", validate_help, cmd_validate},
+      command{"lint", "statically verify a protocol: dead ends, unmonitored doses, requirements that never hold",
+              lint_help, cmd_lint},
+      command{"graph", "draw a protocol as Graphviz dot or Mermaid", graph_help, cmd_graph},
       command{"run", "run events through the session engine under a protocol", run_help, cmd_run},
 #if KAP_KAPCTL_JOURNAL
       command{"journal", "append, list, replay, export and verify a durable session journal", journal_help,

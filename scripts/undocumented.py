@@ -4,7 +4,7 @@
 A declaration counts as documented when the line before it (skipping `template <...>` and
 attribute-only lines) is a `///` comment, or the declaration line itself carries `///<`.
 Skipped: namespace `detail` and include/kap/detail/, private and protected class members,
-function bodies, out-of-line member definitions, enumerators, friends, `= default`/`= delete` members, BOOST_DESCRIBE_* lines,
+function bodies, out-of-line member definitions, definitions of functions declared above, enumerators, friends, `= default`/`= delete` members, BOOST_DESCRIBE_* lines,
 static_assert and using-directives. Usage: scripts/undocumented.py [ROOT]; exits 1 if any found.
 """
 import pathlib
@@ -46,7 +46,10 @@ def scan(path):
             j = i - 1
             while j >= 0 and (re.match(r"^\s*template\s*<", lines[j]) or re.match(r"^\s*\[\[[^\]]*\]\]\s*$", lines[j])):
                 j -= 1
-            if j < 0 or not lines[j].strip().startswith("///"):
+            name = re.search(r"(\w+)\s*\(", code)
+            declared_before = name and any(re.search(rf"\b{name.group(1)}\s*\(.*\);\s*$", earlier)
+                                           for earlier in lines[:i])
+            if (j < 0 or not lines[j].strip().startswith("///")) and not declared_before:
                 out.append((i + 1, raw.strip()))
         for ch in code:
             if ch == "{":

@@ -62,3 +62,25 @@ function(kap_option_needs_json out source_dir)
   string(REPLACE " " ";" names "${CMAKE_MATCH_1}")
   set(${out} "${names}" PARENT_SCOPE)
 endfunction()
+
+# kap_check_packaging_rules(<out> <source dir>) - what vcpkg and Conan forbid in the CMake files
+# that build and install kap (tests and benchmarks aside): downloads during the build
+# (FetchContent, ExternalProject, file(DOWNLOAD)) and global flags or standards.
+function(kap_check_packaging_rules out source_dir)
+  file(GLOB_RECURSE lists "${source_dir}/CMakeLists.txt" "${source_dir}/cmake/*.cmake" "${source_dir}/cmake/*.in")
+  set(problems "")
+  foreach(f IN LISTS lists)
+    if(f MATCHES "/(build|tests|bench|test_package)/")
+      continue()
+    endif()
+    file(READ "${f}" text)
+    string(REGEX REPLACE "#[^\n]*" "" code "${text}")  # comments may name them
+    foreach(bad "FetchContent" "ExternalProject" "file\\(DOWNLOAD" "set\\(CMAKE_CXX_FLAGS" "set\\(CMAKE_CXX_STANDARD"
+                "set\\(CMAKE_BUILD_TYPE" "add_compile_options\\(")
+      if(code MATCHES "${bad}")
+        string(APPEND problems "\n  ${f}: ${bad}")
+      endif()
+    endforeach()
+  endforeach()
+  set(${out} "${problems}" PARENT_SCOPE)
+endfunction()

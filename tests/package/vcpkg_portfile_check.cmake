@@ -2,9 +2,9 @@
 # (nothing here can reach the internet). Fails when the port passes an option kap's CMake does
 # not declare, maps a feature vcpkg.json does not define (or leaves one unmapped), names a
 # component (in a KAP_WITH_<C> option or in the usage file) that kap does not export, skips a
-# standard step (install, config fixup, pkg-config fixup, copyright), or when a feature set that
-# vcpkg can resolve would fail kap's configure step. Then checks that it does fail on three
-# planted mistakes.
+# standard step (install, config fixup, pkg-config fixup, copyright), when a feature set that
+# vcpkg can resolve would fail kap's configure step, or when kap's CMake downloads anything or
+# sets global flags. Then checks that it does fail on four planted mistakes.
 #
 #   cmake -DKAP_SOURCE_DIR=<kap> -DTARGETS_FILE=<build>/kapTargets.cmake -DWORK_DIR=<dir>
 #         -P tests/package/vcpkg_portfile_check.cmake
@@ -37,6 +37,11 @@ if(NOT RUN_ONE)
   string(JSON root_version GET "${_root_manifest}" version-semver)
   if(NOT root_version STREQUAL project_version)
     fail("vcpkg.json (root) has version ${root_version}, kap is ${project_version}")
+  endif()
+
+  kap_check_packaging_rules(problems "${KAP_SOURCE_DIR}")
+  if(problems)
+    fail("kap's CMake does what vcpkg and Conan forbid:${problems}")
   endif()
 
   # Each feature with the features it pulls in (dependencies on "kap" itself), as vcpkg would.
@@ -117,7 +122,13 @@ if(NOT RUN_ONE)
       fail("the planted mistake '${c}' failed without '${expect}':\n${out}${err}")
     endif()
   endforeach()
-  message(STATUS "vcpkg port check passed: ${n} feature sets, 3 planted mistakes caught")
+  file(REMOVE_RECURSE "${WORK_DIR}/rules-planted")
+  file(WRITE "${WORK_DIR}/rules-planted/CMakeLists.txt" "include(FetchContent)\n# FetchContent in a comment is fine\n")
+  kap_check_packaging_rules(problems "${WORK_DIR}/rules-planted")
+  if(NOT problems MATCHES "CMakeLists.txt: FetchContent")
+    fail("a planted include(FetchContent) was not caught: '${problems}'")
+  endif()
+  message(STATUS "vcpkg port check passed: ${n} feature sets, 4 planted mistakes caught")
   return()
 endif()
 

@@ -9,12 +9,12 @@ template <class Tag>
 class quantity;
 template <class Tag>
 class basic_id;
-struct actor;
-struct error;
-class logger;
-enum class errc : int;
-enum class condition : int;
-enum class role;
-enum class log_level;
+struct actor;  ///< defined in <kap/core/actor.hpp>
+struct error;  ///< defined in <kap/core/error.hpp>
+class logger;  ///< defined in <kap/core/logger.hpp>
+enum class errc : int;  ///< defined in <kap/core/error.hpp>
+enum class condition : int;  ///< defined in <kap/core/error.hpp>
+enum class role;  ///< defined in <kap/core/actor.hpp>
+enum class log_level;  ///< defined in <kap/core/logger.hpp>
 
 }  // namespace kap

@@ -36,7 +36,7 @@ BOOST_DESCRIBE_ENUM(screening_status, not_screened, eligible, needs_review, excl
 
 /// Screening outcome with its reasons.
 struct screening_outcome {
-  screening_status status = screening_status::not_screened;
+  screening_status status = screening_status::not_screened;  ///< eligible, needs clinician review, or excluded
   std::vector<std::string> absolute_present;    ///< absolute contraindications answered yes
   std::vector<std::string> relative_pending;    ///< relative ones answered yes and not overridden
   std::vector<std::string> relative_overridden;  ///< relative ones answered yes and overridden

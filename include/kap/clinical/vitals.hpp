@@ -39,14 +39,14 @@ BOOST_DESCRIBE_STRUCT(vitals_reading, (), (systolic, diastolic, heart_rate, spo2
 
 /// Bounds on vital signs; an absent bound is not checked. A value equal to a bound is within it.
 struct vitals_limits {
-  std::optional<mmhg> systolic_max;
-  std::optional<mmhg> diastolic_max;
-  std::optional<mmhg> systolic_min;
-  std::optional<bpm> heart_rate_min;
-  std::optional<bpm> heart_rate_max;
-  std::optional<spo2_percent> spo2_min;
-  std::optional<breaths_per_min> respiratory_rate_min;
-  std::optional<breaths_per_min> respiratory_rate_max;
+  std::optional<mmhg> systolic_max;  ///< highest systolic pressure allowed
+  std::optional<mmhg> diastolic_max;  ///< highest diastolic pressure allowed
+  std::optional<mmhg> systolic_min;  ///< lowest systolic pressure allowed
+  std::optional<bpm> heart_rate_min;  ///< lowest heart rate allowed
+  std::optional<bpm> heart_rate_max;  ///< highest heart rate allowed
+  std::optional<spo2_percent> spo2_min;  ///< lowest oxygen saturation allowed
+  std::optional<breaths_per_min> respiratory_rate_min;  ///< lowest respiratory rate allowed
+  std::optional<breaths_per_min> respiratory_rate_max;  ///< highest respiratory rate allowed
 
   friend bool operator==(const vitals_limits&, const vitals_limits&) = default;
 };
@@ -60,7 +60,7 @@ BOOST_DESCRIBE_ENUM(vital_sign, blood_pressure, heart_rate, spo2, respiratory_ra
 
 /// One parameter outside its limits, explained.
 struct vitals_violation {
-  vital_sign sign{};
+  vital_sign sign{};  ///< the parameter outside its limits
   std::string message;  ///< e.g. "blood pressure 152/94 mmHg is above the 140/90 limit"
   friend bool operator==(const vitals_violation&, const vitals_violation&) = default;
 };

@@ -66,10 +66,15 @@ class basic_id {
 };
 
 namespace tags {
+/// Tag of `session_id`.
 struct session { static constexpr std::string_view name = "session"; };
+/// Tag of `subject_id`.
 struct subject { static constexpr std::string_view name = "subject"; };
+/// Tag of `event_id`.
 struct event { static constexpr std::string_view name = "event"; };
+/// Tag of `protocol_id`.
 struct protocol { static constexpr std::string_view name = "protocol"; };
+/// Tag of `actor_id`.
 struct actor { static constexpr std::string_view name = "actor"; };
 }  // namespace tags
 
@@ -90,5 +95,6 @@ concept Id = requires(const T& t) {
 
 template <class Tag>
 struct std::hash<kap::basic_id<Tag>> {
+  /// Hashes an id as its text, so ids can key unordered containers.
   std::size_t operator()(const kap::basic_id<Tag>& id) const noexcept { return std::hash<std::string>{}(id.str()); }
 };

@@ -29,6 +29,7 @@ class logger {
 class null_logger final : public logger {
  public:
   [[nodiscard]] bool enabled(log_level) const noexcept override { return false; }
+  /// Discards the message.
   void write(log_level, std::string_view) noexcept override {}
 };
 

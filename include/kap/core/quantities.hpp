@@ -33,7 +33,7 @@ template <class Tag>
 class quantity {
  public:
   using tag = Tag;
-  using rep = double;
+  using rep = double;  ///< the representation: a double in this unit
 
   constexpr quantity() noexcept = default;
   /// Wraps a raw number given in this unit (unchecked; see `make`).
@@ -44,12 +44,19 @@ class quantity {
   /// True when the value is finite and not negative.
   [[nodiscard]] constexpr bool ok() const noexcept { return detail::is_finite(v_) && v_ >= 0.0; }
 
+  /// Adds a value of the same unit.
   constexpr quantity& operator+=(quantity o) noexcept { v_ += o.v_; return *this; }
+  /// Subtracts a value of the same unit.
   constexpr quantity& operator-=(quantity o) noexcept { v_ -= o.v_; return *this; }
+  /// The sum of two values of the same unit.
   [[nodiscard]] friend constexpr quantity operator+(quantity a, quantity b) noexcept { return quantity{a.v_ + b.v_}; }
+  /// The difference of two values of the same unit.
   [[nodiscard]] friend constexpr quantity operator-(quantity a, quantity b) noexcept { return quantity{a.v_ - b.v_}; }
+  /// Scales by a plain number.
   [[nodiscard]] friend constexpr quantity operator*(quantity a, double k) noexcept { return quantity{a.v_ * k}; }
+  /// Scales by a plain number.
   [[nodiscard]] friend constexpr quantity operator*(double k, quantity a) noexcept { return quantity{a.v_ * k}; }
+  /// Divides by a plain number.
   [[nodiscard]] friend constexpr quantity operator/(quantity a, double k) noexcept { return quantity{a.v_ / k}; }
   /// The ratio of two values of the same unit is a plain number.
   [[nodiscard]] friend constexpr double operator/(quantity a, quantity b) noexcept { return a.v_ / b.v_; }
@@ -118,13 +125,21 @@ template <Quantity Q>
 
 namespace literals {
 // NOLINTBEGIN(google-runtime-int)
+/// `1.5_mg`: milligrams..
 constexpr milligrams operator""_mg(long double v) noexcept { return milligrams{static_cast<double>(v)}; }
+/// `40_mg`: milligrams..
 constexpr milligrams operator""_mg(unsigned long long v) noexcept { return milligrams{static_cast<double>(v)}; }
+/// `70.5_kg`: kilograms..
 constexpr kilograms operator""_kg(long double v) noexcept { return kilograms{static_cast<double>(v)}; }
+/// `70_kg`: kilograms..
 constexpr kilograms operator""_kg(unsigned long long v) noexcept { return kilograms{static_cast<double>(v)}; }
+/// `0.5_mg_per_kg`: milligrams per kilogram..
 constexpr mg_per_kg operator""_mg_per_kg(long double v) noexcept { return mg_per_kg{static_cast<double>(v)}; }
+/// `2_mg_per_kg`: milligrams per kilogram..
 constexpr mg_per_kg operator""_mg_per_kg(unsigned long long v) noexcept { return mg_per_kg{static_cast<double>(v)}; }
+/// `140_mmhg`: millimetres of mercury..
 constexpr mmhg operator""_mmhg(unsigned long long v) noexcept { return mmhg{static_cast<double>(v)}; }
+/// `72_bpm`: beats per minute..
 constexpr bpm operator""_bpm(unsigned long long v) noexcept { return bpm{static_cast<double>(v)}; }
 // NOLINTEND(google-runtime-int)
 }  // namespace literals

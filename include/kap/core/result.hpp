@@ -65,19 +65,27 @@ class [[nodiscard]] result {
 
   /// The value. Throws `bad_result_access` when the result holds an error.
   T& value() & { check(); return *std::get_if<0>(&v_); }
+  /// The value; throws `bad_result_access` when this holds an error.
   const T& value() const& { check(); return *std::get_if<0>(&v_); }
+  /// The value, moved out; throws `bad_result_access` when this holds an error.
   T&& value() && { check(); return std::move(*std::get_if<0>(&v_)); }
 
   /// The value; precondition: has_value().
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
+  /// The value, unchecked: only after testing that there is one.
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
+  /// The value moved out, unchecked: only after testing that there is one.
   T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
+  /// Member access to the value, unchecked.
   T* operator->() noexcept { return std::get_if<0>(&v_); }
+  /// Member access to the value, unchecked.
   const T* operator->() const noexcept { return std::get_if<0>(&v_); }
 
   /// The error; precondition: has_error().
   [[nodiscard]] kap::error& error() & noexcept { return *std::get_if<1>(&v_); }
+  /// The error, unchecked: only after testing that there is one.
   [[nodiscard]] const kap::error& error() const& noexcept { return *std::get_if<1>(&v_); }
+  /// The error moved out, unchecked: only after testing that there is one.
   [[nodiscard]] kap::error&& error() && noexcept { return std::move(*std::get_if<1>(&v_)); }
 
   friend bool operator==(const result&, const result&) = default;
@@ -100,8 +108,11 @@ class [[nodiscard]] result<void> {
   /// A failed result.
   result(kap::error e) : e_(std::move(e)), failed_(true) {}  // NOLINT(google-explicit-constructor)
 
+  /// True on success.
   [[nodiscard]] bool has_value() const noexcept { return !failed_; }
+  /// True on failure.
   [[nodiscard]] bool has_error() const noexcept { return failed_; }
+  /// True on success.
   explicit operator bool() const noexcept { return !failed_; }
   /// Throws `bad_result_access` when the result holds an error.
   void value() const {
@@ -109,7 +120,9 @@ class [[nodiscard]] result<void> {
   }
   /// The error; precondition: has_error().
   [[nodiscard]] const kap::error& error() const& noexcept { return e_; }
+  /// The error, unchecked: only after testing that there is one.
   [[nodiscard]] kap::error& error() & noexcept { return e_; }
+  /// The error moved out, unchecked: only after testing that there is one.
   [[nodiscard]] kap::error&& error() && noexcept { return std::move(e_); }
 
   friend bool operator==(const result&, const result&) = default;

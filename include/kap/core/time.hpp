@@ -25,8 +25,11 @@ namespace kap {
 using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 /// A span of time, millisecond precision.
 using duration = std::chrono::milliseconds;
+/// Hours, for durations in kap's API.
 using std::chrono::hours;
+/// Minutes, for durations in kap's API.
 using std::chrono::minutes;
+/// Seconds, for durations in kap's API.
 using std::chrono::seconds;
 
 namespace detail {

@@ -28,7 +28,7 @@ namespace kap::course {
 
 /// One arm's figures.
 struct arm_summary {
-  std::string arm;
+  std::string arm;  ///< the arm's name (its protocol, e.g. "im-kap")
   std::size_t n = 0;                          ///< courses in the arm
   stats::completeness completeness;           ///< usable courses and why others are not
   std::optional<stats::proportion> response;  ///< >= 50% reduction at the last assessment
@@ -37,10 +37,10 @@ struct arm_summary {
   std::optional<double> cohen_dz;             ///< paired effect size of the change
   stats::km_curve sessions_to_response;       ///< Kaplan-Meier, time = session index
   stats::km_curve days_to_response;           ///< Kaplan-Meier, time = days from baseline
-  std::size_t sessions_completed = 0;
-  std::size_t sessions_aborted = 0;
-  std::size_t events = 0;
-  std::size_t rejected_events = 0;
+  std::size_t sessions_completed = 0;  ///< dosing sessions that reached discharge
+  std::size_t sessions_aborted = 0;  ///< dosing sessions that were aborted
+  std::size_t events = 0;  ///< events recorded across the arm
+  std::size_t rejected_events = 0;  ///< events the engine rejected
 };
 BOOST_DESCRIBE_STRUCT(arm_summary, (),
                       (arm, n, completeness, response, remission, change, cohen_dz, sessions_to_response,
@@ -48,8 +48,8 @@ BOOST_DESCRIBE_STRUCT(arm_summary, (),
 
 /// The comparison of the first arm with the second.
 struct arm_comparison {
-  std::string first;
-  std::string second;
+  std::string first;  ///< the first arm's name
+  std::string second;  ///< the second arm's name
   std::optional<stats::proportion_difference> response_difference;  ///< first - second
   std::optional<double> hedges_g_change;  ///< of the change scores, first vs second
 };
@@ -57,10 +57,10 @@ BOOST_DESCRIBE_STRUCT(arm_comparison, (), (first, second, response_difference, h
 
 /// Everything `kapctl cohort` and the cohort report show.
 struct cohort_summary {
-  bool synthetic = false;
-  std::string instrument = "phq9";
-  std::vector<arm_summary> arms;
-  std::optional<arm_comparison> comparison;
+  bool synthetic = false;  ///< true: the courses are simulated, and every output says so
+  std::string instrument = "phq9";  ///< the instrument the outcomes are computed from
+  std::vector<arm_summary> arms;  ///< one summary per arm, in input order
+  std::optional<arm_comparison> comparison;  ///< first arm vs second, when there are at least two
 };
 BOOST_DESCRIBE_STRUCT(cohort_summary, (), (synthetic, instrument, arms, comparison))
 

@@ -48,8 +48,8 @@ BOOST_DESCRIBE_STRUCT(course_plan, (),
 
 /// A visit that took place.
 struct visit {
-  visit_kind kind{};
-  timestamp at;
+  visit_kind kind{};  ///< what kind of visit
+  timestamp at;  ///< when it took place
   std::optional<session_id> session;  ///< the session, for dosing visits
   bool completed = true;              ///< false for a session that was aborted
   friend bool operator==(const visit&, const visit&) = default;
@@ -58,8 +58,8 @@ BOOST_DESCRIBE_STRUCT(visit, (), (kind, at, session, completed))
 
 /// One primary-outcome assessment.
 struct assessment {
-  timestamp at;
-  int total = 0;
+  timestamp at;  ///< when it was completed
+  int total = 0;  ///< the instrument's total
   friend bool operator==(const assessment&, const assessment&) = default;
 };
 BOOST_DESCRIBE_STRUCT(assessment, (), (at, total))
@@ -136,9 +136,13 @@ class course {
     return measures::summarize_course(*id, s, options);
   }
 
+  /// The subject's pseudonymous id.
   [[nodiscard]] const subject_id& subject() const noexcept { return subject_; }
+  /// The plan the course follows.
   [[nodiscard]] const course_plan& plan() const noexcept { return plan_; }
+  /// The visits, in time order.
   [[nodiscard]] const std::vector<visit>& visits() const noexcept { return visits_; }
+  /// The primary-outcome assessments, in time order.
   [[nodiscard]] const std::vector<assessment>& assessments() const noexcept { return assessments_; }
 
  private:

@@ -31,8 +31,8 @@ namespace kap::course {
 
 /// The subject as the driver presents them.
 struct subject_profile {
-  kilograms weight{75};
-  int age = 40;
+  kilograms weight{75};  ///< body weight reported at screening
+  int age = 40;  ///< age in years reported at screening
   std::vector<std::string> relative_present;  ///< relative contraindications answered yes (then overridden)
   double dose_fraction = 1.0;                 ///< of the largest dose the protocol allows (0-1]
   double systolic = 122, diastolic = 78, heart_rate = 72, spo2 = 98;  ///< resting vitals
@@ -42,8 +42,8 @@ struct subject_profile {
 
 /// What the driver recorded: every event and its decision.
 struct driven_session {
-  std::vector<event> events;
-  std::vector<decision> decisions;
+  std::vector<event> events;  ///< every event recorded, in order
+  std::vector<decision> decisions;  ///< the engine's decision on each event, same order
   bool completed = false;       ///< reached discharge
   std::string stopped_because;  ///< when not completed
 };

@@ -51,18 +51,18 @@ BOOST_DESCRIBE_STRUCT(response_model, (),
 /// One arm: a protocol, how many patients, its schedule and response model.
 struct arm_spec {
   std::string name;                                   ///< e.g. "im-kap"
-  std::shared_ptr<const validated_protocol> protocol;
-  std::size_t patients = 100;
+  std::shared_ptr<const validated_protocol> protocol;  ///< the protocol every session of the arm runs under
+  std::size_t patients = 100;  ///< how many synthetic patients
   std::vector<int> session_days;                      ///< day of each session from intake
   int follow_up_days = 7;                             ///< a last assessment this long after the last session
-  response_model model;
+  response_model model;  ///< how the synthetic scores respond
 };
 
 /// Parameters shared by all arms.
 struct simulation_params {
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;  ///< the seed every patient's generator derives from
   double baseline_mean = 15.4;  ///< PHQ-9 at intake
-  double baseline_sd = 5.5;
+  double baseline_sd = 5.5;  ///< spread of the PHQ-9 at intake
   int baseline_min = 10;        ///< caseness threshold: patients below are not enrolled
   double elevated_bp_share = 0.03;  ///< patients whose blood pressure holds their dosing
   double nausea_rate = 0.28;        ///< per dosing session
@@ -91,16 +91,17 @@ struct simulation_params {
 
 /// One synthetic patient's course, as recorded.
 struct course_record {
-  std::string arm;
-  std::string subject;
+  std::string arm;  ///< the arm's name
+  std::string subject;  ///< the synthetic subject's pseudonymous id
+  /// PHQ-9 total at intake
   int baseline = 0;
   std::vector<measures::course_observation> observations;  ///< day from intake, PHQ-9 total
   std::vector<int> session_of_observation;                 ///< session index of each (0 = baseline)
-  int sessions_completed = 0;
-  int sessions_aborted = 0;
-  bool dropped_out = false;
-  std::size_t events = 0;
-  std::size_t rejected = 0;
+  int sessions_completed = 0;  ///< dosing sessions that reached discharge
+  int sessions_aborted = 0;  ///< dosing sessions that were aborted
+  bool dropped_out = false;  ///< true when the patient left before the last planned session
+  std::size_t events = 0;  ///< events recorded
+  std::size_t rejected = 0;  ///< events the engine rejected
   friend bool operator==(const course_record&, const course_record&) = default;
 };
 BOOST_DESCRIBE_STRUCT(course_record, (),

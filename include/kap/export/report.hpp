@@ -171,9 +171,9 @@ BOOST_DESCRIBE_STRUCT(course_report_input, (), (subject, start, instruments, syn
 
 /// A proportion (0-1) with its interval.
 struct rate {
-  double estimate = 0;
-  double lower = 0;
-  double upper = 0;
+  double estimate = 0;  ///< the observed proportion
+  double lower = 0;     ///< lower bound of its 95% interval
+  double upper = 0;     ///< upper bound of its 95% interval
   friend bool operator==(const rate&, const rate&) = default;
 };
 BOOST_DESCRIBE_STRUCT(rate, (), (estimate, lower, upper))
@@ -182,26 +182,26 @@ BOOST_DESCRIBE_STRUCT(rate, (), (estimate, lower, upper))
 struct km_point {
   double time = 0;      ///< in the cohort's `time_unit`
   double survival = 1;  ///< proportion not yet responded, just after `time`
-  double lower = 1;     ///< pointwise interval
-  double upper = 1;
+  double lower = 1;     ///< pointwise interval, lower bound
+  double upper = 1;     ///< pointwise interval, upper bound
   friend bool operator==(const km_point&, const km_point&) = default;
 };
 BOOST_DESCRIBE_STRUCT(km_point, (), (time, survival, lower, upper))
 
 /// A median time with its interval; an absent bound is not reached.
 struct median_time {
-  double estimate = 0;
-  std::optional<double> lower;
-  std::optional<double> upper;
+  double estimate = 0;          ///< the median, in the cohort's `time_unit`
+  std::optional<double> lower;  ///< lower bound of its interval
+  std::optional<double> upper;  ///< upper bound of its interval, absent when not reached
   friend bool operator==(const median_time&, const median_time&) = default;
 };
 BOOST_DESCRIBE_STRUCT(median_time, (), (estimate, lower, upper))
 
 /// How many courses could be counted, and why the others could not.
 struct completeness_figures {
-  std::size_t total = 0;
-  std::size_t usable = 0;
-  std::map<std::string, std::size_t> excluded_by_reason;
+  std::size_t total = 0;                                  ///< courses in the input
+  std::size_t usable = 0;                                 ///< courses counted
+  std::map<std::string, std::size_t> excluded_by_reason;  ///< reason -> courses not counted for it
   friend bool operator==(const completeness_figures&, const completeness_figures&) = default;
 };
 BOOST_DESCRIBE_STRUCT(completeness_figures, (), (total, usable, excluded_by_reason))
@@ -214,7 +214,7 @@ struct cohort_arm {
   std::optional<rate> remission;                       ///< remitters at the last assessment
   std::vector<km_point> time_to_response;              ///< Kaplan-Meier steps, time ascending
   std::optional<median_time> median_time_to_response;  ///< absent when the curve never reaches 0.5
-  completeness_figures completeness;
+  completeness_figures completeness;                   ///< how many courses could be counted
   friend bool operator==(const cohort_arm&, const cohort_arm&) = default;
 };
 BOOST_DESCRIBE_STRUCT(cohort_arm, (),
@@ -225,7 +225,7 @@ struct cohort_report_input {
   bool synthetic = false;              ///< true: the page says the data are synthetic
   std::string instrument;              ///< the outcome instrument, e.g. "phq9"
   std::string time_unit = "sessions";  ///< the unit of the Kaplan-Meier times ("sessions", "days")
-  std::vector<cohort_arm> arms;
+  std::vector<cohort_arm> arms;        ///< one per arm, in the order shown
   friend bool operator==(const cohort_report_input&, const cohort_report_input&) = default;
 };
 BOOST_DESCRIBE_STRUCT(cohort_report_input, (), (synthetic, instrument, time_unit, arms))

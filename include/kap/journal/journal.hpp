@@ -71,7 +71,7 @@ struct journal_entry {
 
 /// One session in a journal, with the protocol it runs under.
 struct session_info {
-  session_id id;
+  session_id id;  ///< the session's id
   protocol_id protocol;          ///< the protocol's id
   std::string protocol_version;  ///< the protocol's version
   std::string protocol_sha256;   ///< hex SHA-256 of the protocol's canonical JSON
@@ -87,8 +87,8 @@ BOOST_DESCRIBE_STRUCT(session_info, (),
 
 /// A stored decision that a replay derived differently.
 struct replay_difference {
-  std::uint64_t seq = 0;
-  event_id event;
+  std::uint64_t seq = 0;  ///< the row's position in the file
+  event_id event;  ///< the event it stores
   kap::decision stored;   ///< what the journal holds
   kap::decision derived;  ///< what the session engine answers now
   friend bool operator==(const replay_difference&, const replay_difference&) = default;
@@ -107,7 +107,7 @@ struct replay_report {
 
 /// A hash exported earlier (say, printed on a signed discharge form): row `seq` had hash `hash`.
 struct chain_anchor {
-  std::uint64_t seq = 0;
+  std::uint64_t seq = 0;  ///< the row the difference is on
   std::string hash;  ///< hex SHA-256 (64 characters)
   friend bool operator==(const chain_anchor&, const chain_anchor&) = default;
 };
@@ -141,6 +141,7 @@ struct verify_report {
 class KAP_JOURNAL_EXPORT journal {
  public:
   journal() = default;
+  /// Closes the journal.
   virtual ~journal();
 
   /// Runs one event through its session under the journal's protocol and stores it with its

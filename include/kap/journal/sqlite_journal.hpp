@@ -86,8 +86,11 @@ class KAP_JOURNAL_EXPORT sqlite_journal final : public journal {
   ///         journal started without one), `errc::out_of_range` (a key under 16 bytes)
   [[nodiscard]] static result<sqlite_journal> open(const std::string& path, journal_options options = {});
 
+  /// Takes over another journal's file; `other` is left empty.
   sqlite_journal(sqlite_journal&& other) noexcept;
+  /// Closes this journal's file and takes over another's.
   sqlite_journal& operator=(sqlite_journal&& other) noexcept;
+  /// Closes the file.
   ~sqlite_journal() override;
 
   /// The file's path, as given to `open`.

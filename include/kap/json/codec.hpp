@@ -52,7 +52,7 @@ namespace kap::json {
 /// A failure while reading, before it becomes a `kap::error`: the path grows as the failure
 /// unwinds through the containers that hold the bad value.
 struct read_error {
-  errc code{};
+  errc code{};  ///< what kind of failure
   std::string path;  ///< JSON pointer to the bad value, built on the way out
   std::string text;  ///< what is wrong with it
 };
@@ -77,6 +77,7 @@ struct read_limits {
 /// always be absent; every other member is required.
 template <class T>
 struct defaulted_members {
+  /// The member names that may be absent (none unless specialised).
   static constexpr std::array<std::string_view, 0> names{};
 };
 
@@ -166,16 +167,19 @@ void write(std::string& out, const T& x);
 
 template <>
 struct codec<bool> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, bool& out, read_error& e) {
     if (!v.is_bool()) return detail::expected(e, "a boolean", v);
     out = v.get_bool();
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, bool x) { out += x ? "true" : "false"; }
 };
 
 template <>
 struct codec<std::string> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, std::string& out, read_error& e) {
     if (!v.is_string()) return detail::expected(e, "a string", v);
     out.assign(v.get_string().data(), v.get_string().size());
@@ -186,6 +190,7 @@ struct codec<std::string> {
 
 template <class T>
 struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, T& out, read_error& e) {
     using lim = std::numeric_limits<T>;
     if (v.is_int64()) {
@@ -223,6 +228,7 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
     }
     return detail::expected(e, "an integer", v);
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, T x) {
     if constexpr (std::is_signed_v<T>) {
       detail::write_int(out, static_cast<std::int64_t>(x));
@@ -256,6 +262,7 @@ inline bool read_number(const boost::json::value& v, double& out, read_error& e)
 
 template <>
 struct codec<double> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, double& out, read_error& e) { return read_number(v, out, e); }
   static void write(std::string& out, double x) { detail::write_double(out, x); }
 };
@@ -264,6 +271,7 @@ struct codec<double> {
 
 template <class Tag>
 struct codec<quantity<Tag>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, quantity<Tag>& out, read_error& e) {
     double d = 0;
     if (!read_number(v, d, e)) {
@@ -283,6 +291,7 @@ struct codec<quantity<Tag>> {
 
 template <class Tag>
 struct codec<basic_id<Tag>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, basic_id<Tag>& out, read_error& e) {
     if (!v.is_string()) return detail::expected(e, "a string", v);
     const std::string_view s(v.get_string().data(), v.get_string().size());
@@ -297,6 +306,7 @@ struct codec<basic_id<Tag>> {
 
 template <>
 struct codec<timestamp> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, timestamp& out, read_error& e) {
     if (!v.is_string()) return detail::expected(e, "an RFC 3339 timestamp string", v);
     auto r = parse_rfc3339(std::string_view(v.get_string().data(), v.get_string().size()));
@@ -304,6 +314,7 @@ struct codec<timestamp> {
     out = *r;
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, timestamp x) {
     out.push_back('"');
     out += format_rfc3339(x);
@@ -315,6 +326,7 @@ template <class Rep, class Period>
 struct codec<std::chrono::duration<Rep, Period>, std::enable_if_t<std::is_integral_v<Rep>>> {
   // Durations travel as whole minutes in kap's formats only through explicit fields; as a
   // generic fallback they are written in their own tick count.
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, std::chrono::duration<Rep, Period>& out, read_error& e) {
     Rep r{};
     if (!codec<Rep>::read(v, r, e)) return false;
@@ -329,6 +341,7 @@ struct codec<std::chrono::duration<Rep, Period>, std::enable_if_t<std::is_integr
 
 template <class E>
 struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::value>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, E& out, read_error& e) {
     constexpr std::string_view type = detail::short_type_name<E>();
     if (!v.is_string()) return detail::expected(e, "a " + std::string(type) + " name (string)", v);
@@ -345,6 +358,7 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
     }
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, E x) {
     bool done = false;
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
@@ -363,6 +377,7 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
 
 template <class T>
 struct codec<std::optional<T>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, std::optional<T>& out, read_error& e) {
     if (v.is_null()) {
       out.reset();
@@ -373,6 +388,7 @@ struct codec<std::optional<T>> {
     out = std::move(x);
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const std::optional<T>& x) {
     if (x) {
       json::write(out, *x);
@@ -384,6 +400,7 @@ struct codec<std::optional<T>> {
 
 template <class T, class A>
 struct codec<std::vector<T, A>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, std::vector<T, A>& out, read_error& e) {
     if (!v.is_array()) return detail::expected(e, "an array", v);
     const auto& arr = v.get_array();
@@ -399,6 +416,7 @@ struct codec<std::vector<T, A>> {
     }
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const std::vector<T, A>& x) {
     out.push_back('[');
     bool first = true;
@@ -413,6 +431,7 @@ struct codec<std::vector<T, A>> {
 
 template <class T, class C, class A>
 struct codec<std::map<std::string, T, C, A>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, std::map<std::string, T, C, A>& out, read_error& e) {
     if (!v.is_object()) return detail::expected(e, "an object", v);
     out.clear();
@@ -426,6 +445,7 @@ struct codec<std::map<std::string, T, C, A>> {
     }
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const std::map<std::string, T, C, A>& x) {
     out.push_back('{');
     bool first = true;
@@ -515,6 +535,7 @@ void write_members(std::string& out, const T& x, bool& first) {
 
 template <class T>
 struct codec<T, std::enable_if_t<detail::is_described_struct<T>>> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, T& out, read_error& e) {
     if (!v.is_object()) return detail::expected(e, "an object", v);
     const auto& obj = v.get_object();
@@ -523,6 +544,7 @@ struct codec<T, std::enable_if_t<detail::is_described_struct<T>>> {
     if (consumed != obj.size()) return reject_unknown_keys<T>(obj, e);
     return true;
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const T& x) {
     out.push_back('{');
     bool first = true;

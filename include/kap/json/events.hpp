@@ -23,6 +23,7 @@ namespace kap::json {
 /// An item answer is a JSON integer (`2`) or a short string token (`"1a"`, `"y"`, `"-"`).
 template <>
 struct codec<item_answer> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, item_answer& out, read_error& e) {
     if (v.is_int64() || v.is_uint64()) {
       out.text = v.is_int64() ? std::to_string(v.get_int64()) : std::to_string(v.get_uint64());
@@ -35,6 +36,7 @@ struct codec<item_answer> {
     }
     return detail::expected(e, "an integer or a string", v);
   }
+  /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const item_answer& x) {
     const bool number = !x.text.empty() && x.text.size() < 10 &&
                         x.text.find_first_not_of("0123456789") == std::string::npos &&
@@ -49,7 +51,9 @@ struct codec<item_answer> {
 
 template <>
 struct codec<event> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   KAP_JSON_EXPORT static bool read(const boost::json::value& v, event& out, read_error& e);
+  /// Appends `x` to `out` as JSON.
   KAP_JSON_EXPORT static void write(std::string& out, const event& x);
 };
 
@@ -61,7 +65,7 @@ struct codec<event> {
 /// One line of a .jsonl file: the event, or the error that line gave.
 struct jsonl_line {
   std::size_t line = 0;     ///< 1-based line number
-  result<kap::event> event;
+  result<kap::event> event;  ///< the event, or why the line could not be read
 };
 
 /// Reads a JSON Lines text of events; blank lines are skipped. Errors are per line and name it

@@ -19,54 +19,67 @@ inline constexpr std::string_view protocol_format = "kap.protocol/1";
 // Members a protocol file may leave out (their defaults are documented in docs/protocol-format.md).
 template <>
 struct defaulted_members<protocol> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 11> names{"version",  "title",       "sources",     "disclaimer",
                                                           "transitions", "dose_requires", "limits", "vitals",
                                                           "schedules",   "permissions",   "contraindications"};
 };
 template <>
 struct defaulted_members<phase> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"entry"};
 };
 template <>
 struct defaulted_members<transition> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"require"};
 };
 template <>
 struct defaulted_members<vitals_thresholds> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 2> names{"hold", "critical"};
 };
 template <>
 struct defaulted_members<schedules> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 4> names{"vitals", "dose_checks", "measures", "grace"};
 };
 template <>
 struct defaulted_members<dose_limit> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 2> names{"max_doses", "min_interval"};
 };
 template <>
 struct defaulted_members<dose_check> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"tolerance"};
 };
 template <>
 struct defaulted_members<permission> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"licensed"};
 };
 template <>
 struct defaulted_members<requirements::vitals_within> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"max_age"};
 };
 template <>
 struct defaulted_members<requirements::no_open_alerts> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"severity"};
 };
 template <>
 struct defaulted_members<contraindication> {
+  /// The members a reader may find absent (they keep their defaults).
   static constexpr std::array<std::string_view, 1> names{"source"};
 };
 
 template <>
 struct codec<requirement> {
+  /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   KAP_JSON_EXPORT static bool read(const boost::json::value& v, requirement& out, read_error& e);
+  /// Appends `x` to `out` as JSON.
   KAP_JSON_EXPORT static void write(std::string& out, const requirement& x);
 };
 

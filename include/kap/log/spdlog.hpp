@@ -36,7 +36,9 @@ class KAP_LOG_EXPORT spdlog_logger final : public logger {
   /// The spdlog logger underneath.
   [[nodiscard]] std::shared_ptr<spdlog::logger> underlying() const noexcept;
 
+  /// True when spdlog would write a message at `level`.
   [[nodiscard]] bool enabled(log_level level) const noexcept override;
+  /// Writes through spdlog; spdlog's own errors are swallowed (logging never fails the caller).
   void write(log_level level, std::string_view message) noexcept override;
 
  private:

@@ -31,15 +31,21 @@
 
 namespace kap {
 
+/// Builds a `protocol` in C++ (the alternative to a JSON file); `build()` validates it.
 class protocol_builder {
  public:
   /// Starts a protocol with this id (checked when built).
   explicit protocol_builder(std::string id) { p_.id = protocol_id{std::move(id)}; }
 
+  /// Sets the title.
   protocol_builder& title(std::string t) { p_.title = std::move(t); return *this; }
+  /// Sets the version.
   protocol_builder& version(std::string v) { p_.version = std::move(v); return *this; }
+  /// Adds a citation for the protocol's values.
   protocol_builder& source(std::string s) { p_.sources.push_back(std::move(s)); return *this; }
+  /// Sets the disclaimer.
   protocol_builder& disclaimer(std::string d) { p_.disclaimer = std::move(d); return *this; }
+  /// Sets the phase sessions open in.
   protocol_builder& initial(std::string id) { p_.initial = std::move(id); return *this; }
 
   /// Adds a phase.

@@ -65,8 +65,8 @@ BOOST_DESCRIBE_STRUCT(phase, (), (id, kind, min_duration, max_duration, entry))
 
 /// An allowed move between phases, with requirements of its own.
 struct transition {
-  std::string from;
-  std::string to;
+  std::string from;  ///< the phase moved from
+  std::string to;  ///< the phase moved to
   std::vector<requirement> require;  ///< must hold for this move (besides the target's entry requirements)
   friend bool operator==(const transition&, const transition&) = default;
 };
@@ -82,8 +82,8 @@ BOOST_DESCRIBE_STRUCT(vitals_thresholds, (), (hold, critical))
 
 /// Vitals every `every` while in any of `phases`.
 struct vitals_schedule {
-  std::vector<std::string> phases;
-  minutes every{15};
+  std::vector<std::string> phases;  ///< the phases the schedule applies in
+  minutes every{15};  ///< the interval between readings
   friend bool operator==(const vitals_schedule&, const vitals_schedule&) = default;
 };
 BOOST_DESCRIBE_STRUCT(vitals_schedule, (), (phases, every))
@@ -92,25 +92,25 @@ BOOST_DESCRIBE_STRUCT(vitals_schedule, (), (phases, every))
 /// reading taken no earlier than `after - tolerance`; overdue after `after + tolerance`.
 struct dose_check {
   std::string name;        ///< e.g. "bp_40min"
-  minutes after{40};
-  minutes tolerance{5};
+  minutes after{40};  ///< the offset after each dose
+  minutes tolerance{5};  ///< how far either side of `after` a reading counts
   friend bool operator==(const dose_check&, const dose_check&) = default;
 };
 BOOST_DESCRIBE_STRUCT(dose_check, (), (name, after, tolerance))
 
 /// A measure due on entering `phase`, until recorded in it.
 struct measure_point {
-  std::string instrument;
-  std::string phase;
+  std::string instrument;  ///< the instrument id
+  std::string phase;  ///< the phase whose entry makes it due
   friend bool operator==(const measure_point&, const measure_point&) = default;
 };
 BOOST_DESCRIBE_STRUCT(measure_point, (), (instrument, phase))
 
 /// All schedules of a protocol.
 struct schedules {
-  std::vector<vitals_schedule> vitals;
-  std::vector<dose_check> dose_checks;
-  std::vector<measure_point> measures;
+  std::vector<vitals_schedule> vitals;  ///< periodic vitals
+  std::vector<dose_check> dose_checks;  ///< checks at fixed offsets after each dose
+  std::vector<measure_point> measures;  ///< measures due on entering a phase
   minutes grace{5};  ///< a scheduled check is overdue this long after it falls due
   friend bool operator==(const schedules&, const schedules&) = default;
 };
@@ -118,8 +118,8 @@ BOOST_DESCRIBE_STRUCT(schedules, (), (vitals, dose_checks, measures, grace))
 
 /// Which roles may record one event type.
 struct permission {
-  event_type event{};
-  std::vector<role> roles;
+  event_type event{};  ///< the event type
+  std::vector<role> roles;  ///< the roles that may record it
   bool licensed = false;  ///< the actor must also be licensed
   friend bool operator==(const permission&, const permission&) = default;
 };
@@ -127,29 +127,29 @@ BOOST_DESCRIBE_STRUCT(permission, (), (event, roles, licensed))
 
 /// A member of staff allowed to act in a session (when the protocol has a roster).
 struct roster_entry {
-  actor_id id;
-  std::vector<role> roles;
+  actor_id id;  ///< the staff member's id
+  std::vector<role> roles;  ///< the roles they may act in
   friend bool operator==(const roster_entry&, const roster_entry&) = default;
 };
 BOOST_DESCRIBE_STRUCT(roster_entry, (), (id, roles))
 
 /// A protocol definition.
 struct protocol {
-  protocol_id id;
-  std::string version = "1";
-  std::string title;
+  protocol_id id;  ///< the protocol's id
+  std::string version = "1";  ///< the protocol's own version
+  std::string title;  ///< a human-readable title
   std::vector<std::string> sources;     ///< citations for its values
   std::string disclaimer;               ///< e.g. "Illustration of published practice, not medical advice."
   std::string initial;                  ///< the phase a session opens in
-  std::vector<kap::phase> phases;
+  std::vector<kap::phase> phases;  ///< every phase, the initial one included
   std::vector<transition> transitions;  ///< abort is always allowed and needs no transition
   std::vector<requirement> dose_requires;  ///< must hold for every dose
-  std::vector<dose_limit> limits;
-  vitals_thresholds vitals;
-  kap::schedules schedules;
+  std::vector<dose_limit> limits;  ///< dose limits, per drug and route
+  vitals_thresholds vitals;  ///< hold and critical thresholds for vitals
+  kap::schedules schedules;  ///< vitals, dose-check and measure schedules
   std::vector<permission> permissions;  ///< absent event types use kap's defaults (docs/protocol-format.md)
-  std::optional<std::vector<roster_entry>> roster;
-  std::vector<contraindication> contraindications;
+  std::optional<std::vector<roster_entry>> roster;  ///< who may act in a session; absent: anyone with a permitted role
+  std::vector<contraindication> contraindications;  ///< what screening asks about, each absolute or relative
 
   friend bool operator==(const protocol&, const protocol&) = default;
 

@@ -27,7 +27,7 @@ BOOST_DESCRIBE_ENUM(alert_kind, vitals_hold, vitals_critical, dose_limit, check_
 /// alone.
 struct alert {
   alert_kind kind{};         ///< what it is about
-  alert_severity severity{};
+  alert_severity severity{};  ///< warning or critical
   std::string key;           ///< what the alert is about (e.g. "blood_pressure", "bp_40min"); one open alert per kind+key
   std::string message;       ///< e.g. "blood pressure 182/112 mmHg is above the 180/110 limit"
   timestamp at;              ///< the instant of the event that raised it
@@ -43,13 +43,14 @@ BOOST_DESCRIBE_ENUM(outcome, accepted, duplicate, rejected)
 
 /// The decision on one event. A rejected or duplicate event changed nothing in the session.
 struct decision {
-  event_id event;
-  kap::outcome outcome = kap::outcome::accepted;
+  event_id event;  ///< the event decided on
+  kap::outcome outcome = kap::outcome::accepted;  ///< accepted, duplicate or rejected
   std::optional<errc> code;      ///< why it was rejected (or errc::duplicate)
   std::string message;           ///< a sentence, when rejected or duplicate
   std::vector<kap::unmet> unmet;  ///< the requirements that did not hold
   std::vector<kap::alert> alerts;  ///< alerts this event raised (kept only when accepted)
 
+  /// True when the event was accepted.
   [[nodiscard]] bool accepted() const noexcept { return outcome == kap::outcome::accepted; }
   friend bool operator==(const decision&, const decision&) = default;
 };

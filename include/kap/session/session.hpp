@@ -46,10 +46,10 @@ namespace kap {
 
 /// A dose given in the session.
 struct dose_record {
-  timestamp at;
-  kap::drug drug{};
-  kap::route route{};
-  milligrams mg;
+  timestamp at;  ///< when it was given
+  kap::drug drug{};  ///< ketamine or esketamine
+  kap::route route{};  ///< how it was given
+  milligrams mg;  ///< the amount
   std::optional<mg_per_kg> per_kg;  ///< mg over the screening weight, when one was recorded
   friend bool operator==(const dose_record&, const dose_record&) = default;
 };
@@ -57,36 +57,36 @@ BOOST_DESCRIBE_STRUCT(dose_record, (), (at, drug, route, mg, per_kg))
 
 /// The latest value of a vital sign and when it was taken.
 struct last_reading {
-  double value = 0;
-  timestamp at;
+  double value = 0;  ///< the value in the sign's unit
+  timestamp at;  ///< when it was taken
   friend bool operator==(const last_reading&, const last_reading&) = default;
 };
 BOOST_DESCRIBE_STRUCT(last_reading, (), (value, at))
 
 /// The latest score of an instrument.
 struct measure_record {
-  std::string instrument;
+  std::string instrument;  ///< the instrument id
   std::optional<int> total;  ///< absent for instruments without a total (C-SSRS screener, EBI)
-  timestamp at;
+  timestamp at;  ///< when it was recorded
   friend bool operator==(const measure_record&, const measure_record&) = default;
 };
 BOOST_DESCRIBE_STRUCT(measure_record, (), (instrument, total, at))
 
 /// A sign-off recorded.
 struct signoff_record {
-  std::string what;
-  kap::role role{};
-  timestamp at;
+  std::string what;  ///< what was signed off
+  kap::role role{};  ///< the role that signed
+  timestamp at;  ///< when
   friend bool operator==(const signoff_record&, const signoff_record&) = default;
 };
 BOOST_DESCRIBE_STRUCT(signoff_record, (), (what, role, at))
 
 /// One accepted event in the timeline.
 struct timeline_entry {
-  event_id id;
-  event_type type{};
-  timestamp at;
-  kap::role role{};
+  event_id id;  ///< the event's id
+  event_type type{};  ///< the event's type
+  timestamp at;  ///< when it happened
+  kap::role role{};  ///< the role that recorded it
   friend bool operator==(const timeline_entry&, const timeline_entry&) = default;
 };
 BOOST_DESCRIBE_STRUCT(timeline_entry, (), (id, type, at, role))
@@ -95,37 +95,37 @@ BOOST_DESCRIBE_STRUCT(timeline_entry, (), (id, type, at, role))
 struct due_item {
   std::string kind;  ///< vitals, dose_check, measure
   std::string what;  ///< "vitals" / the dose check's name / the instrument id
-  timestamp due_at;
-  bool overdue = false;
+  timestamp due_at;  ///< when it falls (or fell) due
+  bool overdue = false;  ///< true when past due plus the protocol's grace
   friend bool operator==(const due_item&, const due_item&) = default;
 };
 BOOST_DESCRIBE_STRUCT(due_item, (), (kind, what, due_at, overdue))
 
 /// Everything a session knows, as one serialisable value (see `session::snapshot`).
 struct session_state {
-  session_id id;
-  protocol_id protocol;
-  std::string phase;
-  std::optional<timestamp> phase_since;
-  bool closed = false;
-  std::optional<timestamp> last_event_at;
-  bool consent = false;
-  std::vector<std::string> checklist;
-  screening_outcome screening;
-  std::map<std::string, bool> screening_answers;
-  std::optional<kilograms> weight;
-  std::optional<int> age;
-  std::vector<dose_record> doses;
-  milligrams cumulative_mg;
-  std::optional<last_reading> systolic;
-  std::optional<last_reading> diastolic;
-  std::optional<last_reading> heart_rate;
-  std::optional<last_reading> spo2;
-  std::optional<last_reading> respiratory_rate;
-  std::vector<measure_record> measures;
-  std::vector<signoff_record> signoffs;
-  std::vector<alert> alerts;
-  std::vector<timeline_entry> timeline;
+  session_id id;  ///< the session's id
+  protocol_id protocol;  ///< the protocol it runs under
+  std::string phase;  ///< the current phase
+  std::optional<timestamp> phase_since;  ///< when the current phase was entered
+  bool closed = false;  ///< true once the session reached discharge or was aborted
+  std::optional<timestamp> last_event_at;  ///< the time of the last accepted event
+  bool consent = false;  ///< consent recorded
+  std::vector<std::string> checklist;  ///< checklist items done
+  screening_outcome screening;  ///< the screening outcome
+  std::map<std::string, bool> screening_answers;  ///< the screening answers as given
+  std::optional<kilograms> weight;  ///< body weight from screening
+  std::optional<int> age;  ///< age from screening
+  std::vector<dose_record> doses;  ///< every dose given
+  milligrams cumulative_mg;  ///< the sum of the doses
+  std::optional<last_reading> systolic;  ///< latest systolic pressure
+  std::optional<last_reading> diastolic;  ///< latest diastolic pressure
+  std::optional<last_reading> heart_rate;  ///< latest heart rate
+  std::optional<last_reading> spo2;  ///< latest oxygen saturation
+  std::optional<last_reading> respiratory_rate;  ///< latest respiratory rate
+  std::vector<measure_record> measures;  ///< latest score per instrument
+  std::vector<signoff_record> signoffs;  ///< sign-offs recorded
+  std::vector<alert> alerts;  ///< every alert raised, open or cleared
+  std::vector<timeline_entry> timeline;  ///< every accepted event
   friend bool operator==(const session_state&, const session_state&) = default;
 };
 BOOST_DESCRIBE_STRUCT(session_state, (),
@@ -136,12 +136,12 @@ BOOST_DESCRIBE_STRUCT(session_state, (),
 /// Plausibility bounds on vitals values; a reading outside them is refused as a data error
 /// (`errc::out_of_range`), not judged against the protocol.
 inline constexpr double max_plausible_systolic = 300;
-inline constexpr double max_plausible_diastolic = 250;
-inline constexpr double max_plausible_heart_rate = 300;
-inline constexpr double max_plausible_spo2 = 100;
-inline constexpr double max_plausible_respiratory_rate = 100;
-inline constexpr double max_plausible_weight_kg = 500;
-inline constexpr int max_plausible_age = 130;
+inline constexpr double max_plausible_diastolic = 250;  ///< mmHg
+inline constexpr double max_plausible_heart_rate = 300;  ///< beats per minute
+inline constexpr double max_plausible_spo2 = 100;  ///< percent
+inline constexpr double max_plausible_respiratory_rate = 100;  ///< breaths per minute
+inline constexpr double max_plausible_weight_kg = 500;  ///< kilograms
+inline constexpr int max_plausible_age = 130;  ///< years
 
 /// One session under one validated protocol.
 class session {

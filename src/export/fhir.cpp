@@ -185,7 +185,8 @@ struct entry {
   object resource;
 };
 
-/// The route codes: SNOMED CT, from FHIR R4's value set http://hl7.org/fhir/ValueSet/route-codes.
+/// The route codes: SNOMED CT, from FHIR R4's value set http://hl7.org/fhir/ValueSet/route-codes
+/// (hl7.org/fhir/R4/valueset-route-codes.html), checked against its expansion.
 object route_concept(kap::route r) {
   switch (r) {
     case kap::route::iv: return concept_of(coding(snomed, "47625008", "Intravenous route"));
@@ -197,7 +198,8 @@ object route_concept(kap::route r) {
   return concept_of(coding(snomed, "284009009", "Route of administration values"));
 }
 
-/// RxNorm ingredient concepts (term type IN).
+/// RxNorm ingredient concepts (term type IN), authority RxNav (mor.nlm.nih.gov/RxNav). Not
+/// re-checked against RxNav where this was written (docs/fhir.md, "Verification status").
 object drug_concept(kap::drug d) {
   switch (d) {
     case kap::drug::ketamine: return concept_of(coding(rxnorm, "6130", "ketamine"));

@@ -173,9 +173,7 @@ std::string words(std::string_view name) {
   return out;
 }
 
-object vital_category() {
-  return concept_of(coding(obs_category, "vital-signs", "Vital Signs"));
-}
+object vital_category() { return concept_of(coding(obs_category, "vital-signs", "Vital Signs")); }
 
 // --- the exporter --------------------------------------------------------------------------------
 
@@ -248,8 +246,8 @@ class exporter {
                                                 ") belongs to session " + e.session.str()};
       }
       if (!seen.insert(e.id.str()).second) {
-        return error{errc::duplicate,
-                     "session " + sid + ": events[" + std::to_string(i) + "]: event id " + e.id.str() + " is accepted twice"};
+        return error{errc::duplicate, "session " + sid + ": events[" + std::to_string(i) + "]: event id " + e.id.str() +
+                                          " is accepted twice"};
       }
       accepted.push_back(&e);
     }
@@ -287,10 +285,10 @@ class exporter {
       enc["identifier"] = array{identifier(kap_session, sid)};
       // Discharged: finished. Aborted after a dose: finished (the encounter took place).
       // Aborted before any dose: cancelled. Not ended yet: in-progress, with no period end.
-      const char* status = end == ending::discharged                ? "finished"
-                           : end == ending::aborted && dosed        ? "finished"
-                           : end == ending::aborted                 ? "cancelled"
-                                                                    : "in-progress";
+      const char* status = end == ending::discharged         ? "finished"
+                           : end == ending::aborted && dosed ? "finished"
+                           : end == ending::aborted          ? "cancelled"
+                                                             : "in-progress";
       enc["status"] = status;
       enc["class"] = coding(act_code, "AMB", "ambulatory");
       if (!in.protocol.id.empty() && is_token(in.protocol.id)) {
@@ -423,9 +421,10 @@ class exporter {
   void add(const event& e, const std::string& key, const events::vitals& v, std::optional<std::string>&) {
     if (v.systolic || v.diastolic) {
       const std::string uuid = name_uuid("Observation|" + key + "|bp");
-      object o = observation(e, uuid, key, "bp", concept_of(coding(loinc, "85354-9", "Blood pressure panel with all children optional"),
-                                                            "Blood pressure"),
-                             "http://hl7.org/fhir/StructureDefinition/bp");
+      object o = observation(
+          e, uuid, key, "bp",
+          concept_of(coding(loinc, "85354-9", "Blood pressure panel with all children optional"), "Blood pressure"),
+          "http://hl7.org/fhir/StructureDefinition/bp");
       o["category"] = array{vital_category()};
       auto component = [](std::string_view code, std::string_view display, const std::optional<mmhg>& x) {
         object c;
@@ -452,7 +451,8 @@ class exporter {
       code["coding"] = array{coding(loinc, "2708-6", "Oxygen saturation in Arterial blood"),
                              coding(loinc, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry")};
       code["text"] = "Oxygen saturation";
-      object o = observation(e, uuid, key, "spo2", std::move(code), "http://hl7.org/fhir/StructureDefinition/oxygensat");
+      object o =
+          observation(e, uuid, key, "spo2", std::move(code), "http://hl7.org/fhir/StructureDefinition/oxygensat");
       o["category"] = array{vital_category()};
       o["valueQuantity"] = quantity(v.spo2->count(), "%", "%");
       push("Observation", uuid, std::move(o), e.at);
@@ -503,9 +503,8 @@ class exporter {
       // "-" is an item not asked: the item stays, without an answer.
       if (t != "-") {
         object answer;
-        const bool digits = !t.empty() && t.size() <= 9 && std::all_of(t.begin(), t.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        });
+        const bool digits =
+            !t.empty() && t.size() <= 9 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (digits) {
           answer["valueInteger"] = std::stoll(t);
         } else {
@@ -552,7 +551,10 @@ class exporter {
     r["recordedDate"] = when(e.at);
     r["recorder"] = actor_ref(e.actor, patient_uuid_);
     const std::string sev = str(enum_name(a.severity));
-    r["severity"] = concept_of(coding(ae_severity, sev, sev == "mild" ? "Mild" : sev == "moderate" ? "Moderate" : "Severe"));
+    r["severity"] = concept_of(coding(ae_severity, sev,
+                                      sev == "mild"       ? "Mild"
+                                      : sev == "moderate" ? "Moderate"
+                                                          : "Severe"));
     if (last_dose) {
       object suspect;
       suspect["instance"] = urn_ref(*last_dose);

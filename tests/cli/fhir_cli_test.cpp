@@ -38,9 +38,10 @@ class FhirCli : public ::testing::Test {
     const std::string protocol = std::string(KAP_TEST_DATA_DIR) + "/protocols/test-im.json";
     const std::string dir = std::string(KAP_TEST_DATA_DIR) + "/scenarios/test-im/";
     // Two sessions of subject SUBJ-7 (the SUBJECT-sN convention) and one whose id names no subject.
-    const std::string events = replace_all(slurp(dir + "full-session.jsonl"), "\"S-1\"", "\"SUBJ-7-s1\"") +
-                               replace_all(slurp(dir + "limits-and-early-discharge.jsonl"), "\"S-2\"", "\"SUBJ-7-s2\"") +
-                               replace_all(slurp(dir + "full-session.jsonl"), "\"S-1\"", "\"S-OTHER\"");
+    const std::string events =
+        replace_all(slurp(dir + "full-session.jsonl"), "\"S-1\"", "\"SUBJ-7-s1\"") +
+        replace_all(slurp(dir + "limits-and-early-discharge.jsonl"), "\"S-2\"", "\"SUBJ-7-s2\"") +
+        replace_all(slurp(dir + "full-session.jsonl"), "\"S-1\"", "\"S-OTHER\"");
     const auto r = run({"journal", "append", db, "--protocol", protocol, "--sync", "normal"}, events);
     ASSERT_NE(r.status, 2) << r.err;
   }

@@ -173,7 +173,8 @@ TEST(Fhir, EncounterStatusFollowsHowTheSessionEnded) {
   EXPECT_EQ(status({make_event("a", 0, kap::role::nurse, checklist{"x"}),
                     make_event("b", 5, kap::role::nurse, kap::events::abort{"why"})}),
             "cancelled+end");
-  EXPECT_EQ(status({make_event("a", 0, kap::role::prescriber, d), make_event("b", 5, kap::role::nurse, kap::events::abort{"why"})}),
+  EXPECT_EQ(status({make_event("a", 0, kap::role::prescriber, d),
+                    make_event("b", 5, kap::role::nurse, kap::events::abort{"why"})}),
             "finished+end");
   EXPECT_EQ(status({make_event("a", 0, kap::role::nurse, phase{"discharge"})}), "finished+end");
   EXPECT_EQ(status({make_event("a", 0, kap::role::nurse, phase{"aborted"})}), "cancelled+end");
@@ -323,8 +324,9 @@ TEST(Fhir, MeasureIsAQuestionnaireResponseAndATotalDerivedFromIt) {
 TEST(Fhir, TotalsUseLoincWhereTheCatalogueHasItElseKapCodes) {
   using kap::events::measure;
   auto items = [](int n, const char* v) { return std::vector<kap::item_answer>(static_cast<std::size_t>(n), {v}); };
-  const auto b = parse(export_ok(hand_made({make_event("g", 0, kap::role::patient, measure{"gad7", items(7, "2")}),
-                                            make_event("m", 1, kap::role::prescriber, measure{"madrs", items(10, "1")})})));
+  const auto b =
+      parse(export_ok(hand_made({make_event("g", 0, kap::role::patient, measure{"gad7", items(7, "2")}),
+                                 make_event("m", 1, kap::role::prescriber, measure{"madrs", items(10, "1")})})));
   const auto gad = observations_coded(b, "http://loinc.org|70274-6");
   ASSERT_EQ(gad.size(), 1U);
   EXPECT_EQ(gad[0].at("valueInteger").as_int64(), 14);
@@ -338,9 +340,10 @@ TEST(Fhir, TotalsUseLoincWhereTheCatalogueHasItElseKapCodes) {
 
 TEST(Fhir, AdverseEventNamesTheSuspectDose) {
   using namespace kap::events;
-  const auto b = parse(export_ok(hand_made(
-      {make_event("d", 0, kap::role::prescriber, dose{kap::drug::ketamine, kap::route::im, kap::milligrams{50}, std::nullopt}),
-       make_event("ae", 10, kap::role::nurse, adverse_event{"nausea", severity::moderate})})));
+  const auto b = parse(
+      export_ok(hand_made({make_event("d", 0, kap::role::prescriber,
+                                      dose{kap::drug::ketamine, kap::route::im, kap::milligrams{50}, std::nullopt}),
+                           make_event("ae", 10, kap::role::nurse, adverse_event{"nausea", severity::moderate})})));
   const auto ae = resources(b, "AdverseEvent");
   ASSERT_EQ(ae.size(), 1U);
   EXPECT_EQ(ae[0].at("actuality").as_string(), "actual");
@@ -364,7 +367,8 @@ TEST(Fhir, ProvenanceNamesEachRecordingActorAndRole) {
   }
   std::set<std::string> targeted;
   for (const auto& p : resources(b, "Provenance")) {
-    for (const auto& t : p.at("target").as_array()) targeted.insert(std::string(t.as_object().at("reference").as_string()));
+    for (const auto& t : p.at("target").as_array())
+      targeted.insert(std::string(t.as_object().at("reference").as_string()));
     const auto& agent = p.at("agent").as_array()[0].as_object();
     const auto role = codes(agent.at("role").as_array()[0]).at(0);
     EXPECT_EQ(role.rfind("urn:kap:role|", 0), 0U) << role;
@@ -426,16 +430,15 @@ TEST(Fhir, OnlyAcceptedEventsAreExported) {
 TEST(Fhir, FreeTextIsNeverExported) {
   using namespace kap::events;
   const std::string secret = "SECRET patient said her name";
-  const auto b = export_ok(hand_made({make_event("n", 0, kap::role::nurse, note{secret}),
-                                      make_event("o", 1, kap::role::prescriber, override_contraindication{"x", secret}),
-                                      make_event("ae", 2, kap::role::nurse, adverse_event{secret, severity::mild}),
-                                      make_event("so", 3, kap::role::prescriber, signoff{secret}),
-                                      make_event("m", 4, kap::role::patient,
-                                                 measure{"phq9", std::vector<kap::item_answer>(9, {secret})}),
-                                      make_event("c", 5, kap::role::nurse, consent{secret}),
-                                      make_event("ck", 6, kap::role::nurse, checklist{secret}),
-                                      make_event("i", 7, kap::role::therapist, intervention{secret, kap::minutes{5}}),
-                                      make_event("ab", 8, kap::role::nurse, kap::events::abort{secret})}));
+  const auto b = export_ok(hand_made(
+      {make_event("n", 0, kap::role::nurse, note{secret}),
+       make_event("o", 1, kap::role::prescriber, override_contraindication{"x", secret}),
+       make_event("ae", 2, kap::role::nurse, adverse_event{secret, severity::mild}),
+       make_event("so", 3, kap::role::prescriber, signoff{secret}),
+       make_event("m", 4, kap::role::patient, measure{"phq9", std::vector<kap::item_answer>(9, {secret})}),
+       make_event("c", 5, kap::role::nurse, consent{secret}), make_event("ck", 6, kap::role::nurse, checklist{secret}),
+       make_event("i", 7, kap::role::therapist, intervention{secret, kap::minutes{5}}),
+       make_event("ab", 8, kap::role::nurse, kap::events::abort{secret})}));
   EXPECT_EQ(b.find("SECRET"), std::string::npos);
   EXPECT_EQ(b.find("name"), std::string::npos);
   const auto parsed = parse(b);
@@ -456,7 +459,8 @@ TEST(Fhir, SameInputSameBytesAndIdsFollowEventIds) {
   const auto ma_b = resources(parse(export_ok(renamed)), "MedicationAdministration");
   ASSERT_EQ(ma_a.size(), ma_b.size());
   EXPECT_NE(ma_a[0].at("id"), ma_b[0].at("id"));
-  EXPECT_EQ(resources(parse(a), "Encounter")[0].at("id"), resources(parse(export_ok(renamed)), "Encounter")[0].at("id"));
+  EXPECT_EQ(resources(parse(a), "Encounter")[0].at("id"),
+            resources(parse(export_ok(renamed)), "Encounter")[0].at("id"));
   EXPECT_EQ(ma_b[0].at("id").as_string(), kap::fhir::name_uuid("MedicationAdministration|S-ES-1|renamed-dose"));
 }
 

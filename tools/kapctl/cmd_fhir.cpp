@@ -112,7 +112,8 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
     for (const auto& s : *list) {
       if (s.id == *session) info = &s;
     }
-    if (!info) return fail(io, {kap::errc::unknown_session, "no session " + session->str() + " in " + std::string(pos[0])});
+    if (!info)
+      return fail(io, {kap::errc::unknown_session, "no session " + session->str() + " in " + std::string(pos[0])});
     if (!subject) {
       auto derived = kap::fhir::subject_of(*session);
       if (!derived) return fail(io, {derived.error().code, derived.error().message + ": give --subject"});

@@ -53,11 +53,11 @@ struct export_options {
 /// `decisions[i]` is the decision on `events[i]`; an empty `decisions` takes every event as
 /// accepted (a store that keeps accepted events only). Only accepted events are exported.
 struct session_input {
-  session_id session;                ///< the session's id
+  session_id session;                  ///< the session's id
   reports::protocol_summary protocol;  ///< its protocol: id, phases and their kinds (`reports::summarize_protocol`)
-  std::string protocol_version;      ///< the protocol's version ("" leaves it out)
-  std::vector<event> events;         ///< every event recorded, in order
-  std::vector<decision> decisions;   ///< the decision on each event, or empty
+  std::string protocol_version;        ///< the protocol's version ("" leaves it out)
+  std::vector<event> events;           ///< every event recorded, in order
+  std::vector<decision> decisions;     ///< the decision on each event, or empty
 };
 
 /// Exports one session of a subject as a FHIR R4 Bundle.

@@ -38,6 +38,8 @@ int cmd_graph(std::span<const std::string_view> args, io& io);
 int cmd_lint(std::span<const std::string_view> args, io& io);
 extern const std::string_view graph_help;
 extern const std::string_view lint_help;
+int cmd_fhir(std::span<const std::string_view> args, io& io);
+extern const std::string_view fhir_help;
 
 std::span<const command> commands() {
   static const std::array table{
@@ -60,6 +62,7 @@ std::span<const command> commands() {
       command{"simulate", "simulate synthetic cohorts through the engine (synthetic data)", simulate_help,
               cmd_simulate},
       command{"cohort", "cohort statistics from recorded courses", cohort_help, cmd_cohort},
+      command{"fhir", "export journal sessions as a FHIR R4 Bundle", fhir_help, cmd_fhir},
   };
   return table;
 }

@@ -10,6 +10,8 @@
 #include <iterator>
 #include <ostream>
 #include <sstream>
+#include <streambuf>
+#include <string>
 
 namespace kapctl {
 
@@ -37,6 +39,27 @@ void too_large(std::string_view command, std::string_view path, std::size_t max_
 }
 
 }  // namespace
+
+bool read_line_capped(std::istream& in, std::string& line, std::size_t max_bytes, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max_bytes) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+}
 
 std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io, std::size_t max_bytes) {
   if (path == "-") {

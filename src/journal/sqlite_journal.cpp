@@ -29,6 +29,11 @@ using detail::journal::statement;
 
 constexpr std::size_t min_key_bytes = 16;
 
+/// Limits for reading back what the journal itself stored. An event built in C++ is not bound by
+/// the wire limits of kap::json::event_read_limits (a long note), and append refuses anything
+/// over these, so every stored row can be read back.
+constexpr json::read_limits stored_limits{std::size_t{16} << 20, 64, std::size_t{16} << 20};
+
 bool to_digest(std::span<const unsigned char> b, digest& out) noexcept {
   if (b.size() != out.size()) return false;
   std::copy(b.begin(), b.end(), out.begin());
@@ -329,7 +334,7 @@ struct sqlite_journal::impl {
     while ((rc = rows_after.step()) == SQLITE_ROW) {
       const auto seq = static_cast<std::uint64_t>(rows_after.int64(0));
       const std::string_view text = rows_after.text(1);
-      auto e = json::read_event(text);
+      auto e = json::read_event(text, stored_limits);
       if (!e) {
         return problem(errc::corrupt, "row " + std::to_string(seq) + " (session " + name +
                                           "): the stored event does not decode: " + e.error().message);
@@ -485,6 +490,13 @@ struct sqlite_journal::impl {
 
   /// Decides and stores one event inside the open write transaction.
   result<append_result> append_one(const event& e, head& h, std::vector<std::string>& touched) {
+    // Refused before anything (the engine included) sees it, so that every row reads back.
+    std::string bytes = json::write_event(e);
+    if (bytes.size() > stored_limits.max_bytes) {
+      return error{errc::too_large, "event " + e.id.str() + ": " + std::to_string(bytes.size()) +
+                                        " bytes is over the journal's limit of " +
+                                        std::to_string(stored_limits.max_bytes) + " bytes"};
+    }
     const std::string& name = e.session.str();
     live_session& L = live.at(name);
     if (L.sid == 0) {
@@ -513,7 +525,6 @@ struct sqlite_journal::impl {
       d = L.engine->apply(e);
       if (d.outcome == outcome::duplicate || d.code == errc::conflicting_duplicate) stored_seq = 0;
     }
-    std::string bytes = json::write_event(e);
     if (stored_seq) return duplicate_of(e, L, *stored_seq, bytes);
 
     std::string dec;
@@ -674,7 +685,7 @@ struct sqlite_journal::impl {
       journal_entry en;
       en.seq = static_cast<std::uint64_t>(rows_after.int64(0));
       en.canonical = std::string(rows_after.text(1));
-      auto e = json::read_event(en.canonical);
+      auto e = json::read_event(en.canonical, stored_limits);
       if (!e) {
         return problem(errc::corrupt, "row " + std::to_string(en.seq) + " (session " + id.str() +
                                           "): the stored event does not decode: " + e.error().message);
@@ -739,7 +750,7 @@ struct sqlite_journal::impl {
       return problem(errc::tampered, "the stored protocol of session " + session +
                                          " does not match its SHA-256 (its text was changed)");
     }
-    auto p = json::read_protocol(body);
+    auto p = json::read_protocol(body, stored_limits);
     if (!p) {
       return problem(errc::corrupt, "the stored protocol of session " + session +
                                         " does not decode: " + p.error().message);
@@ -842,7 +853,7 @@ struct sqlite_journal::impl {
     while ((rc = rows_after.step()) == SQLITE_ROW) {
       pending& row = rows[filled];
       row.seq = static_cast<std::uint64_t>(rows_after.int64(0));
-      auto e = json::read_event(rows_after.text(1));
+      auto e = json::read_event(rows_after.text(1), stored_limits);
       if (!e) {
         return problem(errc::corrupt, "row " + std::to_string(row.seq) + " (session " + id.str() +
                                           "): the stored event does not decode: " + e.error().message);
@@ -1021,7 +1032,7 @@ struct sqlite_journal::impl {
         }
       }
       // The hash holds; now the row must decode to what its columns say.
-      auto e = json::read_event(event_text_v);
+      auto e = json::read_event(event_text_v, stored_limits);
       if (!e) return broken(errc::corrupt, where + ": the stored event does not decode: " + e.error().message, seq);
       canonical = json::write_event(*e);
       if (canonical != event_text_v) {

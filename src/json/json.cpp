@@ -7,6 +7,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <system_error>
 
 namespace kap::json {
@@ -17,6 +19,40 @@ error to_error(read_error&& e) {
   msg += e.text;
   return error{e.code, std::move(msg)};
 }
+
+namespace {
+
+// The first string or key longer than `max` (depth-first), as a JSON pointer; nullopt if none.
+// Recursion is bounded by the parser's max_depth.
+std::optional<std::string> long_string(const boost::json::value& v, std::size_t max) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      if (v.get_string().size() > max) return std::string();
+      return std::nullopt;
+    case boost::json::kind::array: {
+      const auto& a = v.get_array();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (auto p = long_string(a[i], max)) return "/" + std::to_string(i) + *p;
+      }
+      return std::nullopt;
+    }
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        if (kv.key().size() > max) return std::string();  // the object's own path
+        if (auto p = long_string(kv.value(), max)) {
+          read_error e;
+          e.path = std::move(*p);
+          detail::prepend_key(e, kv.key());
+          return std::move(e.path);
+        }
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
 
 result<boost::json::value> parse(std::string_view text, const read_limits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -35,7 +71,12 @@ result<boost::json::value> parse(std::string_view text, const read_limits& limit
     }
     return error{errc::parse_error, "invalid JSON at byte " + std::to_string(n) + ": " + ec.message()};
   }
-  return p.release();
+  boost::json::value v = p.release();
+  if (auto where = long_string(v, limits.max_string_bytes)) {
+    return error{errc::too_large, (where->empty() ? std::string("/") : *where) + ": a string or key is longer than " +
+                                      std::to_string(limits.max_string_bytes) + " bytes"};
+  }
+  return v;
 }
 
 namespace detail {

@@ -234,3 +234,14 @@ TEST_F(JournalCli, ErrorsAndExitCodes) {
 }
 
 }  // namespace
+
+TEST_F(JournalCli, AppendSkipsALineOverTheEventLimitWithoutBufferingIt) {
+  const std::string first_line = full.substr(0, full.find('\n') + 1);
+  const std::string input = std::string(std::size_t{200} << 10, ' ') + "{}\n" + first_line;
+  auto r = run({"journal", "append", db, "--protocol", protocol}, input);
+  EXPECT_EQ(r.status, 1) << r.err;
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2U) << r.out;
+  EXPECT_EQ(out[0], R"({"line":1,"decision":"invalid","code":"too_large","message":"line is over the limit of 65536 bytes"})");
+  EXPECT_EQ(out[1].rfind(R"({"ack":"e-01","seq":1,)", 0), 0U) << out[1];
+}

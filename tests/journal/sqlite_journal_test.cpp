@@ -408,3 +408,42 @@ TEST(JournalSchema, AnotherSqliteDatabaseIsRefused) {
 }
 
 }  // namespace
+
+// Events built in C++ are not bound by the wire limits of kap::json::event_read_limits; the
+// journal reads its own rows back under larger limits and refuses, before the engine sees it,
+// an event too large to read back.
+TEST(SqliteJournal, LargeEventsBuiltInCppReadBackAndHugeOnesAreRefused) {
+  temp_journal f("large");
+  const auto stream = test::scenario("full-session");
+  event small = stream.front();
+  small.id = event_id{"note-1"};
+  small.body = events::note{std::string(20000, 'n')};  // over the 8 KiB string limit for wire events
+  event huge = small;
+  huge.id = event_id{"note-2"};
+  huge.body = events::note{std::string(std::size_t{17} << 20, 'h')};
+  {
+    auto j = open_journal(f.path(), appending());
+    auto first = j.append(stream.front());
+    ASSERT_TRUE(first) << first.error().message;
+    auto r = j.append(small);
+    ASSERT_TRUE(r) << r.error().message;
+    auto big = j.append(huge);
+    ASSERT_FALSE(big);
+    EXPECT_EQ(big.error().code, errc::too_large);
+    EXPECT_NE(big.error().message.find("over the journal's limit of 16777216 bytes"), std::string::npos)
+        << big.error().message;
+  }
+  auto j = open_journal(f.path(), appending());
+  auto rows = j.read(session_id{"S-1"});
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ((*rows)[1].event, small);
+  auto v = j.verify();
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_TRUE(v->intact);
+  EXPECT_EQ(v->rows, 2U);
+  // The session goes on after a reopen (the stored rows were read back into the engine).
+  auto next = j.append(stream[1]);
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(next->seq, 3U);
+}

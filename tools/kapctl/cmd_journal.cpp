@@ -165,8 +165,20 @@ int journal_append(std::span<const std::string_view> args, io& io) {
 
   int status = exit_ok;
   std::size_t number = 0;
-  for (std::string text; std::getline(io.in, text);) {
+  std::string text;
+  bool too_long = false;
+  // A line is held up to the event limit only: a longer one is skipped to its end, not buffered.
+  while (read_line_capped(io.in, text, kap::json::event_read_limits.max_bytes, too_long)) {
     ++number;
+    if (too_long) {
+      io.out << kap::json::to_string(line_problem{number, std::nullopt, "invalid", "too_large",
+                                                  "line is over the limit of " +
+                                                      std::to_string(kap::json::event_read_limits.max_bytes) +
+                                                      " bytes"})
+             << std::endl;
+      status = exit_invalid;
+      continue;
+    }
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto e = kap::json::read_event(text);
     if (!e) {

@@ -58,7 +58,7 @@ int cmd_run(std::span<const std::string_view> args, io& io) {
   }
   auto loaded = load_protocol("run", p.positional()[0], io, io.err);
   if (!loaded.protocol) return loaded.status;
-  auto events_text = read_input("run", p.positional()[1], io);
+  auto events_text = read_input("run", p.positional()[1], io, std::size_t{64} << 20);  // 64 MiB of events
   if (!events_text) return exit_usage;
 
   struct tracked {

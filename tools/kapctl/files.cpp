@@ -2,29 +2,88 @@
 
 #include <kap/json/reference.hpp>
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <istream>
 #include <iterator>
 #include <ostream>
 #include <sstream>
+#include <streambuf>
+#include <string>
 
 namespace kapctl {
 
-std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << io.in.rdbuf();
-    return ss.str();
+namespace {
+
+// Reads at most max_bytes + 1 bytes of `in`; nullopt when there were more than max_bytes.
+std::optional<std::string> read_capped(std::istream& in, std::size_t max_bytes) {
+  std::string out;
+  std::array<char, 64 * 1024> buf{};
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    if (out.size() + n > max_bytes) return std::nullopt;
+    out.append(buf.data(), n);
   }
-  std::ifstream in{std::string(path), std::ios::binary};
+  return out;
+}
+
+void too_large(std::string_view command, std::string_view path, std::size_t max_bytes, io& io,
+               std::optional<std::uintmax_t> size = std::nullopt) {
+  io.err << "kapctl " << command << ": " << path << ": input ";
+  if (size) io.err << "of " << *size << " bytes ";
+  io.err << "is over the limit of " << max_bytes << " bytes\n";
+}
+
+}  // namespace
+
+bool read_line_capped(std::istream& in, std::string& line, std::size_t max_bytes, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max_bytes) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+}
+
+std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io, std::size_t max_bytes) {
+  if (path == "-") {
+    auto text = read_capped(io.in, max_bytes);
+    if (!text) too_large(command, path, max_bytes, io);
+    return text;
+  }
+  const std::filesystem::path fs_path{std::string(path)};
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(fs_path, ec)) {
+    const auto size = std::filesystem::file_size(fs_path, ec);
+    if (!ec && size > max_bytes) {
+      too_large(command, path, max_bytes, io, size);
+      return std::nullopt;
+    }
+  }
+  std::ifstream in{fs_path, std::ios::binary};
   if (!in) {
     io.err << "kapctl " << command << ": cannot read " << path << "\n";
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_capped(in, max_bytes);
+  if (!text) too_large(command, path, max_bytes, io);
+  return text;
 }
 
 loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out) {
@@ -35,7 +94,7 @@ loaded_protocol load_protocol(std::string_view command, std::string_view path, i
       return load_protocol_text(command, path, *ref, io, problems_out);
     }
   }
-  auto text = read_input(command, path, io);
+  auto text = read_input(command, path, io, kap::json::protocol_read_limits.max_bytes);
   if (!text) return {nullptr, exit_usage};
   return load_protocol_text(command, path, *text, io, problems_out);
 }

@@ -11,12 +11,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <cstddef>
 #include <iosfwd>
 
 namespace kapctl {
 
-/// Reads a whole file ("-" is standard input); nullopt with a message on io.err when unreadable.
-std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io);
+/// The most kapctl reads from one input unless a command says otherwise (256 MiB).
+inline constexpr std::size_t default_max_input_bytes = std::size_t{256} << 20;
+
+/// Reads a whole file ("-" is standard input); nullopt with a message on io.err when unreadable
+/// or longer than `max_bytes` (checked from the file size before reading, and while reading, so
+/// a huge file or an endless stream is refused without being held in memory).
+std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io,
+                                      std::size_t max_bytes = default_max_input_bytes);
+
+/// Reads one line (without its newline) into `line`, keeping at most `max_bytes` of it; a longer
+/// line is read to its end and dropped, with `too_long` set. False at the end of the input.
+bool read_line_capped(std::istream& in, std::string& line, std::size_t max_bytes, bool& too_long);
 
 /// The outcome of loading a protocol file: the validated protocol, or the exit status to return.
 struct loaded_protocol {

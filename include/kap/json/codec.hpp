@@ -60,15 +60,29 @@ struct read_error {
 /// Turns a read_error into the `kap::error` users see: "<path>: <text>".
 [[nodiscard]] KAP_JSON_EXPORT error to_error(read_error&& e);
 
-/// Limits applied before and while parsing untrusted text.
+/// Limits applied before and while parsing untrusted text (docs/hardening.md).
+///
+/// The size is checked before the parser allocates anything, the depth while parsing (Boost.JSON's
+/// `parse_options::max_depth`: an array or object opened at nesting level `max_depth + 1` stops
+/// the parse), and the string length after parsing, which is bounded by `max_bytes` anyway.
+/// Each failure is `errc::too_large` with a message naming the limit.
 struct read_limits {
-  std::size_t max_bytes = std::size_t{4} << 20;  ///< longest accepted text (default 4 MiB)
-  std::size_t max_depth = 64;                    ///< deepest accepted nesting of arrays/objects
+  std::size_t max_bytes = std::size_t{4} << 20;         ///< longest accepted text (default 4 MiB)
+  std::size_t max_depth = 64;                           ///< deepest accepted nesting of arrays/objects
+  std::size_t max_string_bytes = std::size_t{1} << 20;  ///< longest accepted string or key (default 1 MiB)
 };
 
+/// The limits `read_protocol` applies by default: 1 MiB of text, nesting depth 32, strings and
+/// keys of at most 16 KiB. The largest reference protocol is about 10 KiB.
+inline constexpr read_limits protocol_read_limits{std::size_t{1} << 20, 32, std::size_t{16} << 10};
+
+/// The limits `read_event` applies by default to one event (one line of a .jsonl file): 64 KiB
+/// of text, nesting depth 32, strings and keys of at most 8 KiB. An event is typically 200 bytes.
+inline constexpr read_limits event_read_limits{std::size_t{64} << 10, 32, std::size_t{8} << 10};
+
 /// Parses JSON text into a value, within `limits`.
-/// @return the value, or `errc::too_large` (size or depth) / `errc::parse_error` (with the byte
-///         offset of the failure)
+/// @return the value, or `errc::too_large` (size, depth or string length) / `errc::parse_error`
+///         (with the byte offset of the failure)
 [[nodiscard]] KAP_JSON_EXPORT result<boost::json::value> parse(std::string_view text, const read_limits& limits = {});
 
 /// Members of T that a reader may find absent, keeping the value T's default constructor gives

@@ -57,8 +57,10 @@ struct codec<event> {
   KAP_JSON_EXPORT static void write(std::string& out, const event& x);
 };
 
-/// Reads one event from JSON text (one line of a .jsonl file).
-[[nodiscard]] KAP_JSON_EXPORT result<event> read_event(std::string_view text, const read_limits& limits = {});
+/// Reads one event from JSON text (one line of a .jsonl file). Text over `limits` (by default
+/// `event_read_limits`: 64 KiB, depth 32, strings of 8 KiB) is refused with `errc::too_large`.
+[[nodiscard]] KAP_JSON_EXPORT result<event> read_event(std::string_view text,
+                                                       const read_limits& limits = event_read_limits);
 /// Writes one event as canonical JSON (envelope, type, payload; no spaces).
 [[nodiscard]] KAP_JSON_EXPORT std::string write_event(const event& e);
 
@@ -70,7 +72,8 @@ struct jsonl_line {
 
 /// Reads a JSON Lines text of events; blank lines are skipped. Errors are per line and name it
 /// ("line 3: /actor/role: unknown role \"doctor\""); reading goes on after a bad line.
+/// `limits` apply to each line; the text as a whole is as long as the caller allows.
 [[nodiscard]] KAP_JSON_EXPORT std::vector<jsonl_line> read_events_jsonl(std::string_view text,
-                                                                        const read_limits& limits = {});
+                                                                        const read_limits& limits = event_read_limits);
 
 }  // namespace kap::json

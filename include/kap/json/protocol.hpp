@@ -85,7 +85,10 @@ struct codec<requirement> {
 
 /// Reads a protocol file. Checks `"format"` first (`errc::unsupported_schema` for any other
 /// format), then reads strictly. It does not validate the definition: call `kap::validate`.
-[[nodiscard]] KAP_JSON_EXPORT result<protocol> read_protocol(std::string_view text, const read_limits& limits = {});
+/// Text over `limits` (by default `protocol_read_limits`: 1 MiB, depth 32, strings of 16 KiB) is
+/// refused with `errc::too_large` before it is parsed or read.
+[[nodiscard]] KAP_JSON_EXPORT result<protocol> read_protocol(std::string_view text,
+                                                             const read_limits& limits = protocol_read_limits);
 /// Writes a protocol as a kap.protocol/1 file (one line). A protocol holding a C++ predicate
 /// cannot be written: `errc::unsupported_schema`.
 [[nodiscard]] KAP_JSON_EXPORT result<std::string> write_protocol(const protocol& p);

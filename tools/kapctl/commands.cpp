@@ -34,6 +34,8 @@ int cmd_simulate(std::span<const std::string_view> args, io& io);
 int cmd_cohort(std::span<const std::string_view> args, io& io);
 extern const std::string_view simulate_help;
 extern const std::string_view cohort_help;
+int cmd_report(std::span<const std::string_view> args, io& io);
+extern const std::string_view report_help;
 
 std::span<const command> commands() {
   static const std::array table{
@@ -53,6 +55,8 @@ std::span<const command> commands() {
       command{"simulate", "simulate synthetic cohorts through the engine (synthetic data)", simulate_help,
               cmd_simulate},
       command{"cohort", "cohort statistics from recorded courses", cohort_help, cmd_cohort},
+      command{"report", "course, session and cohort reports as text and self-contained HTML", report_help,
+              cmd_report},
   };
   return table;
 }

@@ -300,12 +300,17 @@ std::string render_cohort_text(const cohort_report_input& in) {
   std::size_t w = 3;
   for (const auto& a : in.arms) w = std::max(w, utf8_length(terminal_safe(a.name)));
   w += 2;
+  // The median column is as wide as its longest entry ("12 sessions (10 to not reached)"), plus a gap.
+  std::size_t wm = 30;
+  for (const auto& a : in.arms) {
+    wm = std::max(wm, utf8_length(terminal_safe(median_text(a.median_time_to_response, in.time_unit))) + 2);
+  }
   out += pad("arm", w) + pad("n", 6) + pad("response (95% CI)", 20) + pad("remission (95% CI)", 20) +
-         pad("median to response (CI)", 30) + "usable\n";
+         pad("median to response (CI)", wm) + "usable\n";
   for (const auto& a : in.arms) {
     out +=
         terminal_safe(pad(a.name, w) + pad(std::to_string(a.n), 6) + pad(rate_text(a.response), 20) +
-                      pad(rate_text(a.remission), 20) + pad(median_text(a.median_time_to_response, in.time_unit), 30) +
+                      pad(rate_text(a.remission), 20) + pad(median_text(a.median_time_to_response, in.time_unit), wm) +
                       std::to_string(a.completeness.usable) + "/" + std::to_string(a.completeness.total)) +
         "\n";
   }

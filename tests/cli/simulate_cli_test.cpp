@@ -48,6 +48,16 @@ TEST(KapctlSimulate, SameSeedGivesByteIdenticalOutput) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(KapctlSimulate, ProgressIsAPlainLineAtEveryQuarterWhenNotATerminal) {
+  auto r = run({"simulate", "--arm", "im-kap:5", "--arm", "psychotherapy-50:3", "--seed", "7"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto got = lines(r.err);
+  ASSERT_EQ(got.size(), 4U) << r.err;
+  for (const auto& l : got) EXPECT_EQ(l.rfind("simulating (synthetic): ", 0), 0U) << l;
+  EXPECT_EQ(got.back(), "simulating (synthetic): 8/8 patients (100%)");
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);  // no bar redrawing into a log file
+}
+
 TEST(KapctlSimulate, UsageErrors) {
   auto none = run({"simulate"});
   EXPECT_EQ(none.status, 2);

@@ -123,6 +123,24 @@ TEST(CohortReport, TextSummaryIsAligned) {
   EXPECT_NE(text.find("not medical advice"), std::string::npos);
 }
 
+TEST(CohortReport, TextKeepsTheUsableColumnApartFromALongMedian) {
+  // "12 sessions (10 to not reached)" is longer than the median column's usual width.
+  auto in = samples::cohort_sample();
+  in.arms[0].median_time_to_response = kap::reports::median_time{12, 10, std::nullopt};
+  std::istringstream text(kap::reports::render_cohort_text(in));
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(text, l);) lines.push_back(l);
+  ASSERT_GE(lines.size(), 4U);
+  const auto col = lines[1].find("usable");
+  ASSERT_NE(col, std::string::npos);
+  for (std::size_t i = 2; i < 2 + in.arms.size(); ++i) {
+    const auto figures = std::to_string(in.arms[i - 2].completeness.usable) + "/";
+    EXPECT_EQ(lines[i].find(figures, col - 1), col) << lines[i];
+    EXPECT_EQ(lines[i][col - 1], ' ') << lines[i];
+  }
+  EXPECT_NE(lines[2].find("not reached)  "), std::string::npos) << lines[2];
+}
+
 TEST(CohortReport, EmptyAndDegenerateInputStillRender) {
   kap::reports::cohort_report_input in;
   const std::string html = kap::reports::render_cohort_html(in);

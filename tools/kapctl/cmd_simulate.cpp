@@ -11,12 +11,58 @@
 #include <kap/journal/sqlite_journal.hpp>
 #endif
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <ostream>
+#include <string_view>
 
 namespace kapctl {
+
+namespace {
+
+/// Progress on stderr while patients are simulated: a redrawn bar when stderr is a terminal, a
+/// plain line at every quarter otherwise (a log file or a pipe gets no carriage returns).
+class progress {
+ public:
+  progress(std::ostream& err, bool terminal, std::size_t total) : err_(err), terminal_(terminal), total_(total) {}
+  /// `done` patients are finished.
+  void patients_done(std::size_t done) {
+    if (done > done_) show(done_ = done);
+  }
+  void finish() {
+    if (total_ == 0) return;
+    show(total_);
+    if (terminal_) err_ << "\n" << std::flush;
+  }
+
+ private:
+  void show(std::size_t done) {
+    const std::size_t percent = std::min<std::size_t>(100, done * 100 / total_);
+    if (percent == shown_) return;
+    if (terminal_) {
+      constexpr std::size_t width = 40;
+      const std::size_t filled = percent * width / 100;
+      err_ << "\rsimulating (synthetic) [" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+           << percent << "% " << done << "/" << total_ << " patients" << std::flush;
+    } else if (percent / 25 != (shown_ == npos ? 0 : shown_ / 25)) {
+      err_ << "simulating (synthetic): " << done << "/" << total_ << " patients (" << percent << "%)\n" << std::flush;
+    }
+    shown_ = percent;
+  }
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::ostream& err_;
+  bool terminal_;
+  std::size_t total_;
+  std::size_t done_ = 0;
+  std::size_t shown_ = npos;
+};
+
+}  // namespace
 
 extern const std::string_view simulate_help;
 const std::string_view simulate_help =
@@ -31,7 +77,8 @@ const std::string_view simulate_help =
     "With --out DIR it writes DIR/events-<arm>.jsonl (every event), DIR/courses.json\n"
     "(kap.courses/1, input for `kapctl cohort`) and DIR/summary.json. With --journal DB every\n"
     "event is also appended, one transaction per session, to the SQLite journal DB (created if\n"
-    "absent), with a progress bar on stderr; `kapctl journal verify DB` checks it afterwards.\n"
+    "absent); `kapctl journal verify DB` checks it afterwards.\n"
+    "Progress goes to stderr: a bar when stderr is a terminal, a line at every quarter otherwise.\n"
     "Exit status: 0 done, 1 a protocol file is invalid, 2 usage error.\n"
     "Not medical advice: the numbers describe simulated patients, not any treatment.\n";
 
@@ -83,8 +130,6 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
   std::map<std::string, kap::sqlite_journal> journals;
   std::vector<kap::event> pending;
   std::string pending_arm;
-  std::size_t total_patients = 0;
-  for (const auto& a : arms) total_patients += a.patients;
   std::size_t sessions_written = 0;
   std::string journal_error;
   const auto journal_path = p.value("--journal");
@@ -106,16 +151,25 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
     if (!r) journal_error = r.error().message;
     pending.clear();
     ++sessions_written;
-    if (sessions_written % 50 == 0) {
-      const std::size_t width = 30;
-      const std::size_t expected = total_patients * 9;  // about 6-12 sessions a patient
-      const std::size_t done = std::min(width, sessions_written * width / std::max<std::size_t>(expected, 1));
-      io.err << "\rjournal [" << std::string(done, '#') << std::string(width - done, ' ') << "] " << sessions_written
-             << " sessions" << std::flush;
-    }
   };
 #endif
+  std::size_t total_patients = 0;
+  std::map<std::string, std::size_t> patients_before;  // per arm: patients of the arms before it
+  for (const auto& a : arms) {
+    patients_before[a.name] = total_patients;
+    total_patients += a.patients;
+  }
+  progress bar(io.err, &io.err == &std::cerr && isatty(STDERR_FILENO) == 1, total_patients);
   const auto courses = kap::course::simulate(params, arms, [&](const std::string& arm, const kap::event& e, const kap::decision&) {
+    // Session ids are SYN-<arm>-<i>-s<k>: patient i's events mean the i - 1 before it are done
+    // (a patient who left before the first session records none).
+    const std::string_view sid = e.session.str();
+    const std::size_t prefix = 5 + arm.size();
+    if (const auto dash = sid.find('-', prefix); dash != std::string_view::npos) {
+      if (const auto i = parse_int(sid.substr(prefix, dash - prefix)); i && *i >= 1) {
+        bar.patients_done(patients_before[arm] + static_cast<std::size_t>(*i) - 1);
+      }
+    }
     if (out_dir) streams[arm] << kap::json::write_event(e) << '\n';
 #if KAP_KAPCTL_JOURNAL
     if (journal_path) {
@@ -125,11 +179,12 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
     }
 #endif
   });
+  bar.finish();
 #if KAP_KAPCTL_JOURNAL
   if (journal_path) {
     flush();
-    io.err << "\rjournal: " << sessions_written << " sessions appended to " << *journal_path
-           << std::string(20, ' ') << "\n";
+    io.err << "journal: " << sessions_written << " sessions appended to " << *journal_path
+           << "\n";
     if (!journal_error.empty()) {
       io.err << "kapctl simulate: journal: " << journal_error << "\n";
       return exit_usage;

@@ -40,6 +40,8 @@ extern const std::string_view graph_help;
 extern const std::string_view lint_help;
 int cmd_fhir(std::span<const std::string_view> args, io& io);
 extern const std::string_view fhir_help;
+int cmd_report(std::span<const std::string_view> args, io& io);
+extern const std::string_view report_help;
 
 std::span<const command> commands() {
   static const std::array table{
@@ -63,6 +65,8 @@ std::span<const command> commands() {
               cmd_simulate},
       command{"cohort", "cohort statistics from recorded courses", cohort_help, cmd_cohort},
       command{"fhir", "export journal sessions as a FHIR R4 Bundle", fhir_help, cmd_fhir},
+      command{"report", "course, session and cohort reports as text and self-contained HTML", report_help,
+              cmd_report},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <string_view>
 #include <vector>

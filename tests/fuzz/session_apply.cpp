@@ -14,6 +14,7 @@
 #include <kap/protocol/validate.hpp>
 #include <kap/session/session.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
 #include <vector>

@@ -10,6 +10,9 @@ KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboo
 # chromium and fonts-dejavu-core: the report test opens the HTML reports in headless Chromium.
 # graphviz: the protocol diagram test checks that `dot` parses docs/graphs/*.dot (scripts/graphs).
 KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-dejavu-core graphviz)
+# The clang build, the libFuzzer targets and their sanitizers (scripts/test, scripts/fuzz): clang
+# 14 from Debian 12; libclang_rt.fuzzer and the ASan/UBSan runtimes come in libclang-rt-14-dev.
+KAP_CLANG_PACKAGES=(clang libclang-rt-14-dev)
 # Node.js and npm run the JSON Schema validator. A machine may already have them from another
 # source (e.g. a nodejs package that bundles npm and conflicts with Debian's npm): only install
 # Debian's when the commands are missing.
@@ -41,6 +44,15 @@ kap_require_packages() {
     echo "  sudo bash -c '$cmd'" >&2
     exit 2
   fi
+}
+
+# kap_have_clang - true when clang++ can build kap's libFuzzer targets (clang++ on the PATH and
+# its libFuzzer runtime installed).
+kap_have_clang() {
+  command -v clang++ >/dev/null 2>&1 || return 1
+  local rt
+  rt="$(clang++ -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)" || return 1
+  [ "${rt#/}" != "$rt" ] && [ -f "$rt" ]
 }
 
 # kap_configure PRESET [extra cmake args] - configures with a preset, using ccache when present.

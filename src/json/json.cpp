@@ -1,8 +1,9 @@
 #include <kap/json.hpp>
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse_options.hpp>
-#include <boost/json/stream_parser.hpp>
+#include <boost/json/value_stack.hpp>
 
 #include <array>
 #include <charconv>
@@ -12,6 +13,93 @@
 #include <system_error>
 
 namespace kap::json {
+
+namespace {
+
+// Boost.JSON's own handler (what stream_parser uses), except for numbers with a fraction or an
+// exponent: Boost 1.81 converts those with a fast algorithm that can be one unit in the last
+// place off, so "98.12345678901234567" could read as a different double than the one its text
+// names, and kap's canonical JSON (shortest round trip, detail::write_double) would not read back
+// to itself - a journal row would then fail verify. Such numbers are converted again here from
+// their text with std::from_chars, which rounds correctly. (Boost 1.83's
+// parse_options::numbers = number_precision::precise does the same.)
+struct precise_handler {
+  static constexpr std::size_t max_object_size = boost::json::object::max_size();
+  static constexpr std::size_t max_array_size = boost::json::array::max_size();
+  static constexpr std::size_t max_key_size = boost::json::string::max_size();
+  static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+  using ec_t = boost::system::error_code;
+  using sv_t = boost::json::string_view;
+
+  boost::json::value_stack st;
+  std::string number;  // the text of a number split across calls
+
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_object_begin(ec_t&) { return true; }
+  bool on_object_end(std::size_t n, ec_t&) {
+    st.push_object(n);
+    return true;
+  }
+  bool on_array_begin(ec_t&) { return true; }
+  bool on_array_end(std::size_t n, ec_t&) {
+    st.push_array(n);
+    return true;
+  }
+  bool on_key_part(sv_t s, std::size_t, ec_t&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_key(sv_t s, std::size_t, ec_t&) {
+    st.push_key(s);
+    return true;
+  }
+  bool on_string_part(sv_t s, std::size_t, ec_t&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_string(sv_t s, std::size_t, ec_t&) {
+    st.push_string(s);
+    return true;
+  }
+  bool on_number_part(sv_t s, ec_t&) {
+    number.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, sv_t, ec_t&) {
+    number.clear();
+    st.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, sv_t, ec_t&) {
+    number.clear();
+    st.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, sv_t s, ec_t&) {
+    number.append(s.data(), s.size());
+    double exact = 0;
+    const char* end = number.data() + number.size();
+    const auto [ptr, ec] = std::from_chars(number.data(), end, exact);
+    if (ec == std::errc{} && ptr == end) d = exact;  // out of range: keep Boost's value
+    number.clear();
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, ec_t&) {
+    st.push_bool(b);
+    return true;
+  }
+  bool on_null(ec_t&) {
+    st.push_null();
+    return true;
+  }
+  bool on_comment_part(sv_t, ec_t&) { return true; }
+  bool on_comment(sv_t, ec_t&) { return true; }
+};
+
+}  // namespace
 
 error to_error(read_error&& e) {
   std::string msg = e.path.empty() ? std::string("/") : std::move(e.path);
@@ -61,17 +149,20 @@ result<boost::json::value> parse(std::string_view text, const read_limits& limit
   }
   boost::json::parse_options opt;
   opt.max_depth = limits.max_depth;
-  boost::json::stream_parser p({}, opt);
+  boost::json::basic_parser<precise_handler> p(opt);
+  p.handler().st.reset();
   boost::system::error_code ec;
-  const std::size_t n = p.write(text.data(), text.size(), ec);
-  if (!ec) p.finish(ec);
+  // As boost::json::stream_parser's write + finish.
+  const std::size_t n = p.write_some(true, text.data(), text.size(), ec);
+  if (!ec && n < text.size()) ec = boost::json::error::extra_data;
+  if (!ec) p.write_some(false, nullptr, 0, ec);
   if (ec) {
     if (ec == boost::json::error::too_deep) {
       return error{errc::too_large, "JSON nesting is deeper than " + std::to_string(limits.max_depth) + " levels"};
     }
     return error{errc::parse_error, "invalid JSON at byte " + std::to_string(n) + ": " + ec.message()};
   }
-  boost::json::value v = p.release();
+  boost::json::value v = p.handler().st.release();
   if (auto where = long_string(v, limits.max_string_bytes)) {
     return error{errc::too_large, (where->empty() ? std::string("/") : *where) + ": a string or key is longer than " +
                                       std::to_string(limits.max_string_bytes) + " bytes"};

@@ -20,13 +20,17 @@
 
 namespace kap::json {
 
-/// An item answer is a JSON integer (`2`) or a short string token (`"1a"`, `"y"`, `"-"`).
+/// An item answer is a JSON integer (`2`) or a short string token (`"1a"`, `"y"`, `"-"`), at most
+/// 16 characters either way (an integer's decimal digits and sign count).
 template <>
 struct codec<item_answer> {
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, item_answer& out, read_error& e) {
     if (v.is_int64() || v.is_uint64()) {
-      out.text = v.is_int64() ? std::to_string(v.get_int64()) : std::to_string(v.get_uint64());
+      // The same limit as for a string: the canonical form writes long answers as strings.
+      std::string text = v.is_int64() ? std::to_string(v.get_int64()) : std::to_string(v.get_uint64());
+      if (text.size() > 16) return detail::fail(e, errc::out_of_range, "an item answer is at most 16 characters");
+      out.text = std::move(text);
       return true;
     }
     if (v.is_string()) {

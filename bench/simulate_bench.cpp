@@ -1,5 +1,5 @@
 // The simulator through the real engine: cost per simulated patient (6 dosing sessions each)
-// for a cohort of 10,000 beside a cohort of 1,000 - the cost must grow linearly, so the ratio
+// for a cohort of 100,000 beside a cohort of 1,000 - the cost must grow linearly, so the ratio
 // of the per-patient costs stays near 1.
 #include <kap/course/simulate.hpp>
 #include <kap/json.hpp>
@@ -35,7 +35,7 @@ void simulate_patients(benchmark::State& state, std::size_t patients) {
 }
 
 // Time per iteration divided by patients is what scripts/bench compares: both report per patient.
-void BM_SimulateScaling_Kap(benchmark::State& state) { simulate_patients(state, 10000); }
+void BM_SimulateScaling_Kap(benchmark::State& state) { simulate_patients(state, 100000); }
 void BM_SimulateScaling_Baseline(benchmark::State& state) { simulate_patients(state, 1000); }
 BENCHMARK(BM_SimulateScaling_Kap)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SimulateScaling_Baseline)->Iterations(3)->Unit(benchmark::kMillisecond);

@@ -396,7 +396,13 @@ class exporter {
     o["subject"] = urn_ref(patient_uuid_);
     o["encounter"] = urn_ref(encounter_uuid_);
     o["effectiveDateTime"] = when(e.at);
-    o["performer"] = array{actor_ref(e.actor, patient_uuid_)};
+    // R4's Observation.performer may not reference a Device: a reading recorded by a device
+    // (role system) names it in Observation.device instead.
+    if (e.actor.role == role::system) {
+      o["device"] = actor_ref(e.actor, patient_uuid_);
+    } else {
+      o["performer"] = array{actor_ref(e.actor, patient_uuid_)};
+    }
     return o;
   }
 
@@ -549,7 +555,7 @@ class exporter {
     r["encounter"] = urn_ref(encounter_uuid_);
     r["date"] = when(e.at);
     r["recordedDate"] = when(e.at);
-    r["recorder"] = actor_ref(e.actor, patient_uuid_);
+    if (e.actor.role != role::system) r["recorder"] = actor_ref(e.actor, patient_uuid_);  // R4: no Device recorder
     const std::string sev = str(enum_name(a.severity));
     r["severity"] = concept_of(coding(ae_severity, sev,
                                       sev == "mild"       ? "Mild"

@@ -125,6 +125,23 @@ TEST_F(FhirCli, ErrorsAndExitCodes) {
   r = run({"fhir", db, "SUBJ-7-s1", "--out", "/nonexistent-dir/x.json"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
+
+  // A session whose id names another subject is not filed under --subject.
+  r = run({"fhir", db, "SUBJ-7-s1", "--subject", "SUBJ-9"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("session SUBJ-7-s1 belongs to subject SUBJ-7, not SUBJ-9"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST_F(FhirCli, OutFileIsReplacedWholeOrLeftAlone) {
+  // The target is a non-empty directory: the rename fails, nothing is left behind, exit 2.
+  std::filesystem::create_directories(base + ".json/inner");
+  const auto r = run({"fhir", db, "SUBJ-7-s1", "--out", base + ".json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot write " + base + ".json: "), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_directory(base + ".json/inner"));
+  std::error_code ec;
+  std::filesystem::remove_all(base + ".json", ec);
 }
 
 }  // namespace

@@ -286,6 +286,29 @@ TEST(Fhir, AMissingBloodPressureComponentSaysWhy) {
   EXPECT_TRUE(observations_coded(b, "http://loinc.org|8867-4").empty());
 }
 
+TEST(Fhir, ADeviceIsNeverAPerformerOrRecorder) {
+  // R4 allows a Device in Observation.device and Provenance.agent.who, not in
+  // Observation.performer or AdverseEvent.recorder.
+  kap::events::vitals v;
+  v.heart_rate = kap::bpm{70};
+  const auto staff = parse(export_ok(hand_made({make_event("v", 0, kap::role::nurse, v)})));
+  const auto by_staff = observations_coded(staff, "http://loinc.org|8867-4");
+  ASSERT_EQ(by_staff.size(), 1U);
+  EXPECT_EQ(by_staff[0].at("performer").as_array()[0].as_object().at("type").as_string(), "Practitioner");
+  EXPECT_FALSE(by_staff[0].contains("device"));
+
+  auto monitor = make_event("v", 0, kap::role::system, v);
+  auto ae = make_event("ae", 5, kap::role::system, kap::events::adverse_event{"nausea", kap::events::severity::mild});
+  const auto b = parse(export_ok(hand_made({monitor, ae})));
+  const auto hr = observations_coded(b, "http://loinc.org|8867-4");
+  ASSERT_EQ(hr.size(), 1U);
+  EXPECT_FALSE(hr[0].contains("performer"));
+  EXPECT_EQ(hr[0].at("device").as_object().at("type").as_string(), "Device");
+  const auto events = resources(b, "AdverseEvent");
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_FALSE(events[0].contains("recorder"));
+}
+
 TEST(Fhir, MeasureIsAQuestionnaireResponseAndATotalDerivedFromIt) {
   const auto in = run("im-kap", "full-session");
   const auto b = parse(export_ok(in));

@@ -466,6 +466,19 @@ TEST_F(SessionTest, SevereAdverseEventIsACriticalAlert) {
   EXPECT_EQ(severe.alerts[0].message, "severe adverse event: hypertension");
 }
 
+TEST_F(SessionTest, AdverseEventFreeTextNeverReachesTheAlert) {
+  // A kind that is a sentence, not a code: the event is accepted, the alert (which reports show)
+  // says "unspecified" rather than repeating what was typed.
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(
+      ev("a-1", "10:06", "nurse", R"("type":"adverse_event","kind":"Jane felt sick at home","severity":"moderate")"));
+  ASSERT_TRUE(d.accepted()) << d.message;
+  ASSERT_EQ(d.alerts.size(), 1U);
+  EXPECT_EQ(d.alerts[0].key, "unspecified");
+  EXPECT_EQ(d.alerts[0].message, "moderate adverse event: unspecified");
+  for (const auto& a : s.snapshot().alerts) EXPECT_EQ(a.message.find("Jane"), std::string::npos);
+}
+
 TEST_F(SessionTest, ReplayGivesTheSameState) {
   auto a = kap::test::session_at_dosing(p);
   auto b = kap::test::session_at_dosing(p);

@@ -1,11 +1,13 @@
 // kapctl fhir DB SESSION | kapctl fhir DB --subject SUBJECT - a FHIR R4 Bundle from the journal (docs/fhir.md).
 #include "command.hpp"
+#include "files.hpp"
 
 #include <kap/export/fhir.hpp>
 #if KAP_KAPCTL_JOURNAL
 #include <kap/journal/sqlite_journal.hpp>
 #endif
 
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -114,10 +116,15 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
     }
     if (!info)
       return fail(io, {kap::errc::unknown_session, "no session " + session->str() + " in " + std::string(pos[0])});
+    auto derived = kap::fhir::subject_of(*session);
     if (!subject) {
-      auto derived = kap::fhir::subject_of(*session);
       if (!derived) return fail(io, {derived.error().code, derived.error().message + ": give --subject"});
       subject = std::move(*derived);
+    } else if (derived && *derived != *subject) {
+      // The session's id names another subject: exporting it under --subject would file one
+      // patient's session in another patient's record.
+      return fail(io, {kap::errc::unknown_session, "session " + session->str() + " belongs to subject " +
+                                                        derived->str() + ", not " + subject->str()});
     }
     auto in = load_session(*j, *session, *info);
     if (!in) return fail(io, in.error());
@@ -139,11 +146,9 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
   }
   if (!bundle) return fail(io, bundle.error());
   if (const auto out = p.value("--out")) {
-    std::ofstream f{std::string(*out), std::ios::binary | std::ios::trunc};
-    f << *bundle;
-    f.close();
-    if (!f) {
-      io.err << "kapctl " << cmd << ": cannot write " << *out << "\n";
+    const std::string problem = write_atomically(std::filesystem::path(std::string(*out)), *bundle);
+    if (!problem.empty()) {
+      io.err << "kapctl " << cmd << ": " << problem << "\n";
       return exit_usage;
     }
     return exit_ok;

@@ -53,7 +53,7 @@ int cmd_lint(std::span<const std::string_view> args, io& io) {
   if (path != "-" && !std::filesystem::exists(std::filesystem::path(std::string(path)), ec)) {
     if (auto ref = kap::json::reference_protocol_text(path)) text = std::string(*ref);
   }
-  if (!text) text = read_input("lint", path, io);
+  if (!text) text = read_input("lint", path, io, kap::json::protocol_read_limits.max_bytes);
   if (!text) return exit_usage;
   auto p = kap::json::read_protocol(*text);
   if (!p) {

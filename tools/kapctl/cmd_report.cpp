@@ -62,32 +62,6 @@ int fail(io& io, std::string_view verb, const std::string& message, int status) 
   return status;
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory and a rename.
-/// Returns an error message, or "" when written.
-std::string write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return "cannot write " + path.string() + ": no such directory";
-  const auto tmp = dir / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path.string() + ": cannot create " + tmp.string();
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp, ec);
-      return "cannot write " + path.string() + ": write failed";
-    }
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return "cannot write " + path.string() + ": " + ec.message();
-  }
-  return "";
-}
 
 /// Prints the text summary and, with --html, writes the page. Returns the exit status.
 int emit(io& io, std::string_view verb, const arg_parser& p, const std::string& text, const std::string& html) {
@@ -282,7 +256,7 @@ int report_course(std::span<const std::string_view> args, io& io) {
     auto rows = j->read(sid);
     if (!rows) return fail(io, "course", rows.error().message, status_for(rows.error()));
     for (const auto& r : *rows) {
-      if (!first_at) first_at = r.event.at;
+      if (!first_at && r.decision.accepted()) first_at = r.event.at;  // day 0: the first accepted event
       const auto* m = std::get_if<kap::events::measure>(&r.event.body);
       if (m == nullptr || !r.decision.accepted()) continue;
       std::vector<std::string_view> tokens;
@@ -294,6 +268,10 @@ int report_course(std::span<const std::string_view> args, io& io) {
     }
   }
 
+  if (!first_at) {
+    // Sessions without a single accepted event (a damaged or hand-made journal): nothing to date.
+    return fail(io, "course", "no accepted event in the sessions of subject " + subject->str(), exit_invalid);
+  }
   kap::reports::course_report_input in;
   in.subject = subject->str();
   in.synthetic = synthetic_id(subject->str());

@@ -13,6 +13,8 @@
 #include <streambuf>
 #include <string>
 
+#include <unistd.h>  // getpid: a temporary file name of this process
+
 namespace kapctl {
 
 namespace {
@@ -116,6 +118,31 @@ loaded_protocol load_protocol_text(std::string_view command, std::string_view pa
   }
   auto v = kap::validate(std::move(*p));
   return {std::make_shared<const kap::validated_protocol>(std::move(*v)), exit_ok};
+}
+
+std::string write_atomically(const std::filesystem::path& path, const std::string& text) {
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return "cannot write " + path.string() + ": no such directory";
+  const auto tmp = dir / ("." + path.filename().string() + "." + std::to_string(::getpid()) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write " + path.string() + ": cannot create " + tmp.string();
+    out << text;
+    out.flush();
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp, ec);
+      return "cannot write " + path.string() + ": write failed";
+    }
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    return "cannot write " + path.string() + ": " + ec.message();
+  }
+  return "";
 }
 
 }  // namespace kapctl

@@ -7,6 +7,7 @@
 #include <kap/json.hpp>
 #include <kap/protocol/validate.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ inline constexpr std::size_t default_max_input_bytes = std::size_t{256} << 20;
 /// a huge file or an endless stream is refused without being held in memory).
 std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io,
                                       std::size_t max_bytes = default_max_input_bytes);
+
+/// Writes `text` to `path` through a temporary file in the same directory and a rename, so a
+/// reader sees the old file or the whole new one, never a partial one; the temporary file is
+/// removed on failure. Returns an error message, or "" when written.
+std::string write_atomically(const std::filesystem::path& path, const std::string& text);
 
 /// Reads one line (without its newline) into `line`, keeping at most `max_bytes` of it; a longer
 /// line is read to its end and dropped, with `too_long` set. False at the end of the input.

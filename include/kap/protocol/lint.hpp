@@ -30,6 +30,7 @@
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
 #include <array>
@@ -71,7 +72,8 @@ BOOST_DESCRIBE_STRUCT(lint_finding, (), (code, severity, path, message))
 
 namespace detail::lint {
 
-inline constexpr std::size_t role_count = 6;
+inline constexpr std::size_t role_count = boost::mp11::mp_size<boost::describe::describe_enumerators<role>>::value;
+static_assert(role_count == 6, "a role was added: check lint's role rules");
 
 struct context {
   const protocol& p;

@@ -352,6 +352,16 @@ inline std::string a_or_an(std::string_view word) {
   const bool vowel = !word.empty() && std::string_view("aeiou").find(word.front()) != std::string_view::npos;
   return std::string(vowel ? "an " : "a ") + std::string(word);
 }
+/// True for a short code: 1-64 characters of a-z A-Z 0-9 . _ : - (no spaces, so no sentence).
+inline bool is_code(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 64) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
 inline bool is_self_report(std::string_view instrument) {
   auto found = measures::find_instrument(instrument);
   return found && found->administration == "self-report";
@@ -885,9 +895,12 @@ inline decision session::apply(const event& e) {
       const auto& a = std::get<events::adverse_event>(e.body);
       if (a.kind.empty()) return reject(e, errc::missing_field, "adverse event kind must not be empty");
       if (a.severity != events::severity::mild) {
+        // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
+        // the event and never reaches the alert, which reports and logs show.
+        const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
         add_alert(alerts, e, alert_kind::adverse_event,
                   a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning,
-                  a.kind.substr(0, 64), std::string(enum_name(a.severity)) + " adverse event: " + a.kind.substr(0, 64));
+                  kind, std::string(enum_name(a.severity)) + " adverse event: " + kind);
       }
       break;
     }

@@ -349,20 +349,10 @@ inline std::vector<lint_finding> lint(const protocol& p) {
 
   // 3. Ways out: discharge through usable transitions, abort from anywhere.
   const bool phase_changes = c.recordable(event_type::phase);
-  std::vector<bool> ends(n, false);
-  for (std::size_t i = 0; i < n; ++i) ends[i] = p.phases[i].kind == phase_kind::discharge;
-  for (bool changed = phase_changes; changed;) {
-    changed = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ends[i]) continue;
-      for (auto j : next[i]) {
-        if (ends[j]) {
-          ends[i] = true;
-          changed = true;
-          break;
-        }
-      }
-    }
+  // Without anyone allowed to record a phase event, only a discharge phase itself "reaches" one.
+  std::vector<bool> ends = kap::detail::reaches_discharge(p.phases, next);
+  if (!phase_changes) {
+    for (std::size_t i = 0; i < n; ++i) ends[i] = p.phases[i].kind == phase_kind::discharge;
   }
   const bool can_abort = c.recordable(event_type::abort);
   for (std::size_t i = 0; i < n; ++i) {

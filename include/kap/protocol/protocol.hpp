@@ -23,6 +23,7 @@
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -197,5 +198,30 @@ BOOST_DESCRIBE_STRUCT(protocol, (),
   }
   return {t, {}, false};
 }
+
+namespace detail {
+/// For each phase, whether a discharge phase can be reached from it along `next` (for each phase
+/// index, the indices of the phases a transition leads to). Shared by `validate` and `lint`.
+inline std::vector<bool> reaches_discharge(const std::vector<phase>& phases,
+                                           const std::vector<std::vector<std::size_t>>& next) {
+  const std::size_t n = phases.size();
+  std::vector<bool> ends(n, false);
+  for (std::size_t i = 0; i < n; ++i) ends[i] = phases[i].kind == phase_kind::discharge;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ends[i]) continue;
+      for (auto j : next[i]) {
+        if (ends[j]) {
+          ends[i] = true;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return ends;
+}
+}  // namespace detail
 
 }  // namespace kap

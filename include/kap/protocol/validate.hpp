@@ -191,21 +191,7 @@ inline std::vector<problem> check_protocol(const protocol& p) {
     }
   }
   // A terminal phase must be reachable from every phase (other than by abort).
-  std::vector<bool> ends(n, false);
-  for (std::size_t i = 0; i < n; ++i) ends[i] = p.phases[i].kind == phase_kind::discharge;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ends[i]) continue;
-      for (auto j : next[i]) {
-        if (ends[j]) {
-          ends[i] = true;
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
+  const std::vector<bool> ends = detail::reaches_discharge(p.phases, next);
   for (std::size_t i = 0; i < n; ++i) {
     if (!ends[i] && !is_terminal(p.phases[i].kind)) {
       out.push_back({"/phases/" + std::to_string(i),

@@ -81,7 +81,15 @@ std::vector<event> perturbed_stream(const std::shared_ptr<const kap::validated_p
   };
   static constexpr kap::role roles[] = {kap::role::prescriber, kap::role::nurse,   kap::role::therapist,
                                         kap::role::monitor,    kap::role::patient, kap::role::system};
+  int lapse = 0;  // readings still to leave out, so scheduled checks fall overdue
   for (const event& base : driven.events) {
+    if (base.type() == kap::event_type::vitals) {
+      if (lapse > 0) {
+        --lapse;
+        continue;
+      }
+      if (rng() % 100 < 10) lapse = 3 + static_cast<int>(rng() % 5);
+    }
     // The driver's own closing abort is left out unless it was the only way out.
     if (rng() % 100 < 22) {
       switch (rng() % 11) {
@@ -170,6 +178,7 @@ struct tally {
   std::size_t discharges = 0;
   std::size_t dose_rejections = 0;
   std::size_t discharge_rejections = 0;
+  std::size_t overdue_seen = 0;
 };
 
 const kap::phase* find_phase(const kap::protocol& def, std::string_view id) {
@@ -223,6 +232,23 @@ void check_stream(const std::shared_ptr<const kap::validated_protocol>& p, const
     }
     ++t.accepted;
     accepted.push_back(e);
+
+    // Overdue alerts match a fresh walk of the schedule at the event: every check overdue then
+    // has an open alert, and every open overdue alert is for a check still due.
+    const auto due = s.due(e.at);
+    const auto open = s.open_alerts();
+    for (const auto& item : due) {
+      if (!item.overdue) continue;
+      ++t.overdue_seen;
+      EXPECT_TRUE(std::any_of(open.begin(), open.end(), [&](const kap::alert& a) {
+        return a.kind == kap::alert_kind::check_overdue && a.key == item.what;
+      })) << def.id.str() << ": " << item.what << " overdue at " << e.id.str() << " without an open alert";
+    }
+    for (const auto& a : open) {
+      if (a.kind != kap::alert_kind::check_overdue) continue;
+      EXPECT_TRUE(std::any_of(due.begin(), due.end(), [&](const kap::due_item& item) { return item.what == a.key; }))
+          << def.id.str() << ": overdue alert for " << a.key << " open at " << e.id.str() << " but nothing is due";
+    }
 
     if (e.type() == kap::event_type::dose) {
       ++t.doses;
@@ -329,6 +355,10 @@ TEST_P(ReferenceProperties, HoldOnPerturbedStreams) {
   EXPECT_GT(t.rejected * 20, t.events);
   EXPECT_GE(t.discharges, streams / 4);
   EXPECT_GT(t.discharge_rejections, 0U);
+  // Readings left out make vitals checks fall overdue wherever a vitals schedule exists.
+  if (!def.schedules.vitals.empty()) {
+    EXPECT_GE(t.overdue_seen, 5U);
+  }
   if (!def.limits.empty()) {
     EXPECT_GE(t.streams_with_dose, streams / 2);
     EXPECT_GT(t.dose_rejections, streams / 2);
@@ -338,7 +368,7 @@ TEST_P(ReferenceProperties, HoldOnPerturbedStreams) {
   std::cout << "[ properties ] " << def.id.str() << ": " << t.accepted << " of " << t.events << " events accepted, "
             << t.doses << " doses in " << t.streams_with_dose << " of " << streams << " streams, " << t.discharges
             << " discharges, " << t.dose_rejections << " doses and " << t.discharge_rejections
-            << " discharge moves refused\n";
+            << " discharge moves refused, " << t.overdue_seen << " overdue checks seen\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Reference, ReferenceProperties,

@@ -283,6 +283,94 @@ TEST_F(SessionTest, OverdueFortyMinuteBloodPressureCheckRaisesAnAlert) {
   for (const auto& a : s.open_alerts()) EXPECT_NE(a.key, "bp_40min");
 }
 
+// The engine keeps the checks due at the last event and walks the schedule again only when
+// time passes a due or overdue instant or an event changes the schedule; the alerts must come
+// and go exactly as if it walked the whole schedule at every event.
+std::size_t open_overdue(const kap::session& s, const std::string& key) {
+  std::size_t n = 0;
+  for (const auto& a : s.open_alerts()) n += a.kind == kap::alert_kind::check_overdue && a.key == key ? 1U : 0U;
+  return n;
+}
+std::size_t raised(const kap::decision& d, kap::alert_kind kind) {
+  std::size_t n = 0;
+  for (const auto& a : d.alerts) n += a.kind == kind ? 1U : 0U;
+  return n;
+}
+
+TEST_F(SessionTest, OverdueAlertsFollowTheClockBetweenEventsThatChangeNothing) {
+  // Dosing entered 10:05 after vitals at 10:00: vitals fall due at 10:20, overdue after 10:25.
+  auto s = kap::test::session_at_dosing(p);
+  const std::string iv = R"("type":"intervention","kind":"grounding","minutes":1)";
+  EXPECT_EQ(raised(s.apply(ev("i-1", "10:10", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
+  EXPECT_EQ(raised(s.apply(ev("i-2", "10:21", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
+  EXPECT_EQ(open_overdue(s, "vitals"), 0U);
+  const auto late = s.apply(ev("i-3", "10:26", "therapist", iv));
+  ASSERT_TRUE(late.accepted());
+  ASSERT_EQ(raised(late, kap::alert_kind::check_overdue), 1U);
+  EXPECT_EQ(late.alerts[0].message, "vitals check was due at 2026-11-26T10:20:00Z and is overdue");
+  // Still overdue: no second alert, and the open one stays open through events that do not
+  // record vitals.
+  EXPECT_EQ(raised(s.apply(ev("i-4", "10:27", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
+  EXPECT_EQ(open_overdue(s, "vitals"), 1U);
+  // A reading closes it and restarts the clock: due 10:43, overdue after 10:48.
+  KAP_ACCEPT(s, ev("v-1", "10:28", "nurse", R"("type":"vitals","systolic":120,"diastolic":80)"));
+  EXPECT_EQ(open_overdue(s, "vitals"), 0U);
+  EXPECT_EQ(raised(s.apply(ev("i-5", "10:48", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
+  const auto again = s.apply(ev("i-6", "10:49", "therapist", iv));
+  EXPECT_EQ(raised(again, kap::alert_kind::check_overdue), 1U);
+  EXPECT_EQ(open_overdue(s, "vitals"), 1U);
+  // Closing the session (an abort) ends every schedule, and with it the alert.
+  KAP_ACCEPT(s, ev("a-1", "10:50", "therapist", R"("type":"phase","to":"aborted")"));
+  EXPECT_EQ(open_overdue(s, "vitals"), 0U);
+}
+
+TEST_F(SessionTest, OneOverdueAlertPerCheckEvenWhenTwoSchedulesOfItAreOverdue) {
+  kap::protocol def = p->definition();
+  def.schedules.vitals.push_back(kap::vitals_schedule{{"dosing"}, kap::minutes{10}});
+  auto two = std::make_shared<const kap::validated_protocol>(kap::validate(def).value());
+  auto s = kap::test::session_at_dosing(two);
+  // Both schedules (every 15 and every 10 min from 10:05) are overdue at 10:40.
+  ASSERT_EQ(s.due(at("10:40")).size(), 2U);
+  const auto d = s.apply(ev("i-1", "10:40", "therapist", R"("type":"intervention","kind":"grounding","minutes":1)"));
+  ASSERT_TRUE(d.accepted());
+  EXPECT_EQ(raised(d, kap::alert_kind::check_overdue), 1U);
+  EXPECT_EQ(open_overdue(s, "vitals"), 1U);
+}
+
+TEST_F(SessionTest, DuplicatesAreFoundAnywhereInALongSession) {
+  // Thousands of events: the id index grows several times, new ids are batched into it, and a
+  // Bloom filter answers most lookups. A repeat of any earlier event - in the index, or among
+  // the newest not yet in it - is still a duplicate, and a changed one a conflict.
+  auto s = kap::test::session_at_dosing(p);
+  std::vector<kap::event> evs;
+  kap::timestamp t = at("10:06");
+  for (int i = 0; i < 5003; ++i) {  // with the 8 set-up events, 5,011: not a whole number of batches
+    auto e = ev("r-" + std::to_string(i), "10:06", "nurse", R"("type":"vitals","heart_rate":70)");
+    e.at = t + kap::minutes{i};
+    evs.push_back(e);
+    KAP_ACCEPT(s, e);
+  }
+  const std::string before = state_of(s);
+  std::vector<std::size_t> picks;
+  for (std::size_t i = 0; i < 4980; i += 97) picks.push_back(i);
+  for (std::size_t i = 4980; i < evs.size(); ++i) picks.push_back(i);  // the newest, partly not yet indexed
+  std::size_t checked = 0;
+  for (const std::size_t i : picks) {
+    const auto dup = s.apply(evs[i]);
+    EXPECT_EQ(dup.outcome, kap::outcome::duplicate) << evs[i].id.str();
+    auto changed = evs[i];
+    std::get<kap::events::vitals>(changed.body).heart_rate = kap::bpm{71};
+    EXPECT_EQ(s.apply(changed).code, kap::errc::conflicting_duplicate) << evs[i].id.str();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 75U);
+  EXPECT_EQ(state_of(s), before);
+  // New ids are still accepted after all that.
+  auto next = ev("r-new", "10:06", "nurse", R"("type":"vitals","heart_rate":70)");
+  next.at = t + kap::minutes{5003};
+  KAP_ACCEPT(s, next);
+}
+
 TEST_F(SessionTest, VitalsScheduleFallsDueAndOverdue) {
   // The schedule counts from the later of entering a scheduled phase and the last reading:
   // dosing entered 10:05 after vitals at 10:00, so vitals fall due at 10:20.

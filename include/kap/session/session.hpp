@@ -14,8 +14,11 @@
 /// dose requirements and limits, screening answers, measure scoring, vitals plausibility).
 ///
 /// Cost: an accepted event allocates nothing beyond amortised growth of the timeline (reserve
-/// it with `reserve`); the id index is an open-addressing table, so the cost of `apply` does not
-/// grow with the history. Not thread-safe: one session is driven by one thread at a time.
+/// it with `reserve`). The id index is an open-addressing table behind a Bloom filter, filled in
+/// batches, so the cost of `apply` does not grow with the history; the checks due at the last
+/// event are kept until time passes a due instant or an event changes the schedule, so most
+/// events do not walk the whole schedule. Not thread-safe: one session is driven by one thread
+/// at a time.
 
 #include <kap/clinical/screening.hpp>
 #include <kap/clinical/vitals.hpp>
@@ -170,6 +173,19 @@ class session {
     measure_phase_.reserve(sched.measures.size());
     for (const auto& m : sched.measures) measure_phase_.push_back(protocol_->phase_index(m.phase));
     measure_last_at_.assign(sched.measures.size(), std::nullopt);
+    // Every scheduled check by a small number, so open alerts are matched to checks without
+    // comparing strings; checks of the same name share a number (and an alert).
+    auto name_id = [&](std::string_view name) {
+      for (std::size_t k = 0; k < check_names_.size(); ++k) {
+        if (check_names_[k] == name) return static_cast<std::uint32_t>(k);
+      }
+      check_names_.emplace_back(name);
+      return static_cast<std::uint32_t>(check_names_.size() - 1);
+    };
+    vitals_check_ = name_id("vitals");
+    pending_.reserve(index_batch);
+    for (const auto& c : sched.dose_checks) dose_check_id_.push_back(name_id(c.name));
+    for (const auto& m : sched.measures) measure_id_.push_back(name_id(m.instrument));
   }
 
   /// Reserves room for `events` accepted events (avoids growth during a session).
@@ -263,6 +279,9 @@ class session {
   // long the history grows.
   [[nodiscard]] std::optional<std::size_t> find_id(const event_id& id, std::uint64_t h) const noexcept {
     if (index_.empty()) return std::nullopt;
+    for (std::size_t k = 0; k < pending_.size(); ++k) {
+      if (pending_[k] == h && st_.timeline[indexed_ + k].id == id) return indexed_ + k;
+    }
     const std::uint64_t tag = h >> 32;
     const std::size_t mask = index_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
@@ -274,19 +293,58 @@ class session {
       }
     }
   }
+  // In front of the id index sits a one-word-per-id Bloom filter an eighth of its size (16 bits
+  // per id at the index's fullest), so the usual case - a new id - is answered from a small
+  // array that stays in cache however long the session grows; only a "maybe" (a duplicate, or
+  // about 1 in 200 new ids) probes the index itself.
+  [[nodiscard]] static std::uint64_t bloom_hash(std::uint64_t h) noexcept { return detail::fnv1a::mix(h ^ 0x5bd1e9955bd1e995ULL); }
+  [[nodiscard]] static std::uint64_t bloom_bits(std::uint64_t g) noexcept {
+    return (std::uint64_t{1} << ((g >> 40) & 63)) | (std::uint64_t{1} << ((g >> 46) & 63)) |
+           (std::uint64_t{1} << ((g >> 52) & 63)) | (std::uint64_t{1} << ((g >> 58) & 63));
+  }
+  [[nodiscard]] const std::uint64_t& bloom_word(std::uint64_t g) const noexcept { return bloom_[g & (bloom_.size() - 1)]; }
+  [[nodiscard]] bool maybe_seen(std::uint64_t g) const noexcept {
+    if (bloom_.empty()) return false;
+    const std::uint64_t m = bloom_bits(g);
+    return (bloom_word(g) & m) == m;
+  }
   void grow_index(std::size_t want) {
     std::size_t cap = index_.empty() ? 64 : index_.size();
     while (cap < want) cap *= 2;
     if (cap == index_.size()) return;
     index_.assign(cap, 0);
-    for (std::size_t k = 0; k < st_.timeline.size(); ++k) insert_index(k);
+    bloom_.assign(cap / 8, 0);
+    pending_.clear();
+    for (std::size_t k = 0; k < st_.timeline.size(); ++k) {
+      const std::uint64_t h = hash_id(st_.timeline[k].id.str());
+      insert_slot(k, h);
+      insert_bloom(h);
+    }
+    indexed_ = st_.timeline.size();
   }
-  void insert_index(std::size_t pos) noexcept { insert_index(pos, hash_id(st_.timeline[pos].id.str())); }
-  void insert_index(std::size_t pos, std::uint64_t h) noexcept {
+  void insert_slot(std::size_t pos, std::uint64_t h) noexcept {
     const std::size_t mask = index_.size() - 1;
     std::size_t i = h & mask;
     while (index_[i] != 0) i = (i + 1) & mask;
     index_[i] = ((h >> 32) << 32) | static_cast<std::uint64_t>(pos + 1);
+  }
+  void insert_bloom(std::uint64_t h) noexcept {
+    const std::uint64_t g = bloom_hash(h);
+    bloom_[g & (bloom_.size() - 1)] |= bloom_bits(g);
+  }
+  // The newest timeline entry joins the Bloom filter at once and the index in batches: a batch's
+  // slots are all requested from memory before the first is written, so in a long session the
+  // cache misses overlap instead of costing one full memory round trip per event.
+  static constexpr std::size_t index_batch = 16;
+  void index_newest(std::uint64_t h) noexcept {
+    insert_bloom(h);
+    pending_.push_back(h);
+    if (pending_.size() < index_batch) return;
+    const std::size_t mask = index_.size() - 1;
+    for (const std::uint64_t x : pending_) prefetch(&index_[x & mask]);
+    for (std::size_t k = 0; k < pending_.size(); ++k) insert_slot(indexed_ + k, pending_[k]);
+    indexed_ += pending_.size();
+    pending_.clear();
   }
 
   // Checks ----------------------------------------------------------------------------------------
@@ -301,20 +359,67 @@ class session {
     }
   }
   void collect_move(std::string_view target, timestamp t, std::vector<unmet>& out) const;
-  /// Calls f(kind, what, due_at, overdue) for each check due at t, without allocating.
+  // The three parts of the schedule; `visit_due` walks the ones in its mask.
+  static constexpr unsigned part_vitals = 1;
+  static constexpr unsigned part_dose_checks = 2;
+  static constexpr unsigned part_measures = 4;
+  static constexpr unsigned all_parts = 7;
+  struct due_hit {
+    unsigned part;
+    std::uint32_t check;  // index into check_names_
+    timestamp due_at;
+    bool overdue;
+  };
+  /// Calls f(part, check, due_from, due_at, overdue_after) for each check of the given parts not
+  /// yet done: it is due at instants from `due_from` on, and overdue after `overdue_after`.
   template <class F>
-  void visit_due(timestamp t, F&& f) const;
-  void overdue_alerts(const event& e, std::vector<alert>& out) const;
-  [[nodiscard]] bool has_open(alert_kind kind, std::string_view key) const noexcept {
-    for (const std::uint32_t i : open_) {
-      const alert& a = st_.alerts[i];
-      if (a.kind == kind && a.key == key) return true;
-    }
-    return false;
+  void walk_schedule(unsigned parts, F&& f) const;
+  /// Calls f(part, check, due_at, overdue) for each check due at t, without allocating.
+  template <class F>
+  void visit_due(timestamp t, F&& f) const {
+    walk_schedule(all_parts, [&](unsigned part, std::uint32_t check, timestamp from, timestamp at, timestamp after) {
+      if (t >= from) f(part, check, at, t > after);
+    });
   }
+  /// Recomputes the cached due checks of the given parts at instant t, and until when each
+  /// part's answer holds while the state stays as it is.
+  void refresh_due(timestamp t, unsigned parts);
+  /// The parts of the schedule an accepted event of this type can change.
+  [[nodiscard]] static unsigned parts_changed_by(event_type type) noexcept {
+    switch (type) {
+      case event_type::vitals: return part_vitals | part_dose_checks;  // the last reading anchors both
+      case event_type::dose: return part_dose_checks;
+      case event_type::measure: return part_measures;
+      case event_type::phase:
+      case event_type::abort: return all_parts;
+      default: return 0;
+    }
+  }
+  void overdue_alerts(const event& e, std::vector<alert>& out);
+  // An alert's identity as one integer: its kind and the number of what it is about (the vital
+  // sign, the scheduled check, the phase). Alerts that are never matched get `no_key`.
+  static constexpr std::uint32_t no_key = 0xffffffU;
+  [[nodiscard]] static std::uint32_t tag_of(alert_kind kind, std::uint32_t key) noexcept {
+    return (static_cast<std::uint32_t>(kind) << 24) | (key & no_key);
+  }
+  [[nodiscard]] static alert_kind kind_of_tag(std::uint32_t tag) noexcept { return static_cast<alert_kind>(tag >> 24); }
+  [[nodiscard]] static std::uint32_t key_of_tag(std::uint32_t tag) noexcept { return tag & no_key; }
+  /// True when an alert of this kind and key is open, or was raised earlier by this same event.
+  [[nodiscard]] bool has_open(alert_kind kind, std::uint32_t key) const noexcept {
+    const std::uint32_t t = tag_of(kind, key);
+    return std::find(open_tag_.begin(), open_tag_.end(), t) != open_tag_.end() ||
+           std::find(new_tags_.begin(), new_tags_.end(), t) != new_tags_.end();
+  }
+  /// An alert kept only in a rejection (never committed, so it needs no tag).
   static void add_alert(std::vector<alert>& out, const event& e, alert_kind kind, alert_severity sev,
                         std::string key, std::string message) {
     out.push_back(alert{kind, sev, std::move(key), std::move(message), e.at, e.id, true});
+  }
+  /// An alert raised by an event that may be accepted.
+  void raise(std::vector<alert>& out, const event& e, alert_kind kind, alert_severity sev, std::uint32_t key_id,
+             std::string key, std::string message) {
+    add_alert(out, e, kind, sev, std::move(key), std::move(message));
+    new_tags_.push_back(tag_of(kind, key_id));
   }
 
   decision check_screening(const event& e, const events::screening& s, screening_outcome& outcome) const;
@@ -335,10 +440,25 @@ class session {
   session_state st_;
   int phase_index_ = 0;
   std::vector<std::uint64_t> index_;               // id index into the timeline (0 = empty)
+  std::vector<std::uint64_t> bloom_;               // Bloom filter over every id in the timeline
+  std::vector<std::uint64_t> pending_;             // id hashes of the timeline entries from indexed_ on,
+  std::size_t indexed_ = 0;                        // which are not in index_ yet (see index_newest)
   std::vector<std::uint64_t> hashes_;              // content hash per timeline entry
   std::vector<std::optional<timestamp>> schedule_since_;  // per vitals schedule: active since
   std::vector<std::string> overridden_;            // relative contraindications overridden
   std::vector<std::uint32_t> open_;                // positions of the open alerts in st_.alerts
+  std::vector<std::uint32_t> open_tag_;            // the tag of each open alert, in step with open_
+  std::vector<std::uint32_t> new_tags_;            // scratch: tags of the alerts this event raised
+  // The checks due at the last event, kept while they cannot change: for instants before
+  // due_until_ and until an event changes a part of the schedule (see parts_changed_by).
+  std::vector<due_hit> due_hits_;
+  std::array<timestamp, 3> part_until_{};
+  timestamp due_until_ = timestamp::min();
+  std::optional<timestamp> last_vitals_at_;        // the latest vitals reading of any sign
+  std::vector<std::string> check_names_;           // the scheduled checks' names, by number
+  std::uint32_t vitals_check_ = 0;                 // the number of "vitals"
+  std::vector<std::uint32_t> dose_check_id_;       // per dose check: its number
+  std::vector<std::uint32_t> measure_id_;          // per measure schedule: its number
   std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
   std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
   std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
@@ -496,65 +616,83 @@ inline std::vector<unmet> session::blockers(std::string_view target, timestamp t
 }
 
 template <class F>
-void session::visit_due(timestamp t, F&& f) const {
+void session::walk_schedule(unsigned parts, F&& f) const {
   if (st_.closed) return;
   const auto& def = definition();
   const minutes grace = def.schedules.grace;
-  if (!def.schedules.vitals.empty()) {
-    std::optional<timestamp> last_vitals;
-    for (const auto* r : {&st_.systolic, &st_.heart_rate, &st_.spo2, &st_.respiratory_rate, &st_.diastolic}) {
-      if (*r && (!last_vitals || (*r)->at > *last_vitals)) last_vitals = (*r)->at;
-    }
+  if ((parts & part_vitals) != 0) {
     for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
       if (!schedule_since_[i]) continue;
       timestamp anchor = *schedule_since_[i];
-      if (last_vitals && *last_vitals > anchor) anchor = *last_vitals;
+      if (last_vitals_at_ && *last_vitals_at_ > anchor) anchor = *last_vitals_at_;
       const timestamp due_at = anchor + def.schedules.vitals[i].every;
-      if (t >= due_at) f(std::string_view("vitals"), std::string_view("vitals"), due_at, t > due_at + grace);
+      f(part_vitals, vitals_check_, due_at, due_at, due_at + grace);
     }
   }
-  if (!def.schedules.dose_checks.empty()) {
+  if ((parts & part_dose_checks) != 0 && !def.schedules.dose_checks.empty()) {
     const timestamp last_bp = st_.systolic ? st_.systolic->at : timestamp::min();
     for (const auto& d : st_.doses) {
-      for (const auto& c : def.schedules.dose_checks) {
+      for (std::size_t k = 0; k < def.schedules.dose_checks.size(); ++k) {
+        const auto& c = def.schedules.dose_checks[k];
         const timestamp window = d.at + c.after - c.tolerance;
         if (last_bp >= window) continue;  // done
-        if (t >= window) {
-          f(std::string_view("dose_check"), std::string_view(c.name), d.at + c.after, t > d.at + c.after + c.tolerance);
-        }
+        f(part_dose_checks, dose_check_id_[k], window, d.at + c.after, d.at + c.after + c.tolerance);
       }
     }
   }
-  if (!st_.phase_since) return;
+  if ((parts & part_measures) == 0 || !st_.phase_since) return;
   for (std::size_t k = 0; k < measure_phase_.size(); ++k) {
     if (measure_phase_[k] != phase_index_) continue;
     if (measure_last_at_[k] && *measure_last_at_[k] >= *st_.phase_since) continue;  // done in this phase
-    f(std::string_view("measure"), std::string_view(def.schedules.measures[k].instrument), *st_.phase_since,
-      t > *st_.phase_since + grace);
+    f(part_measures, measure_id_[k], timestamp::min(), *st_.phase_since, *st_.phase_since + grace);
   }
+}
+
+inline void session::refresh_due(timestamp t, unsigned parts) {
+  std::erase_if(due_hits_, [&](const due_hit& hit) { return (hit.part & parts) != 0; });
+  for (unsigned k = 0; k < 3; ++k) {
+    if ((parts & (1U << k)) != 0) part_until_[k] = timestamp::max();
+  }
+  walk_schedule(parts, [&](unsigned part, std::uint32_t check, timestamp from, timestamp at, timestamp after) {
+    timestamp& until = part_until_[part == part_vitals ? 0 : part == part_dose_checks ? 1 : 2];
+    if (t < from) {
+      until = std::min(until, from);  // falls due then
+      return;
+    }
+    const bool overdue = t > after;
+    if (!overdue) until = std::min(until, after + timestamp::duration{1});  // turns overdue then
+    due_hits_.push_back({part, check, at, overdue});
+  });
+  due_until_ = std::min({part_until_[0], part_until_[1], part_until_[2]});
 }
 
 inline std::vector<due_item> session::due(timestamp t) const {
   std::vector<due_item> out;
-  visit_due(t, [&](std::string_view kind, std::string_view what, timestamp at, bool overdue) {
-    out.push_back({std::string(kind), std::string(what), at, overdue});
+  visit_due(t, [&](unsigned part, std::uint32_t check, timestamp at, bool overdue) {
+    const char* kind = part == part_vitals ? "vitals" : part == part_dose_checks ? "dose_check" : "measure";
+    out.push_back({kind, check_names_[check], at, overdue});
   });
   std::stable_sort(out.begin(), out.end(), [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
   return out;
 }
 
-inline void session::overdue_alerts(const event& e, std::vector<alert>& out) const {
-  visit_due(e.at, [&](std::string_view, std::string_view what, timestamp due_at, bool overdue) {
-    if (!overdue || has_open(alert_kind::check_overdue, what)) return;
-    add_alert(out, e, alert_kind::check_overdue, alert_severity::warning, std::string(what),
-              std::string(what) + " check was due at " + format_rfc3339(due_at) + " and is overdue");
-  });
+// Raises an alert for each check overdue at the event (one per check name, and none while one is
+// open).
+inline void session::overdue_alerts(const event& e, std::vector<alert>& out) {
+  if (e.at >= due_until_) refresh_due(e.at, all_parts);
+  for (const due_hit& hit : due_hits_) {
+    if (!hit.overdue || has_open(alert_kind::check_overdue, hit.check)) continue;
+    const std::string& what = check_names_[hit.check];
+    raise(out, e, alert_kind::check_overdue, alert_severity::warning, hit.check, what,
+          what + " check was due at " + format_rfc3339(hit.due_at) + " and is overdue");
+  }
   const kap::phase& current = definition().phases[phase_index()];
   if (current.max_duration && st_.phase_since && e.at - *st_.phase_since > *current.max_duration &&
-      !has_open(alert_kind::phase_overrun, current.id)) {
-    add_alert(out, e, alert_kind::phase_overrun, alert_severity::warning, current.id,
-              "phase " + current.id + " has lasted " + minutes_text(e.at - *st_.phase_since) + ", over its " +
-                  std::to_string(current.max_duration->count()) + " min maximum");
+      !has_open(alert_kind::phase_overrun, static_cast<std::uint32_t>(phase_index_))) {
+    raise(out, e, alert_kind::phase_overrun, alert_severity::warning, static_cast<std::uint32_t>(phase_index_),
+          current.id,
+          "phase " + current.id + " has lasted " + minutes_text(e.at - *st_.phase_since) + ", over its " +
+              std::to_string(current.max_duration->count()) + " min maximum");
   }
 }
 
@@ -709,14 +847,16 @@ inline decision session::apply(const event& e) {
   if (e.session != st_.id) {
     return reject(e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
   }
+  new_tags_.clear();
   const std::uint64_t id_hash = hash_id(e.id.str());
-  // In a long session the id index outgrows the caches: start loading the slot the duplicate
-  // check probes first while the content hash is computed.
-  if (!index_.empty()) prefetch(&index_[id_hash & (index_.size() - 1)]);
+  const std::uint64_t bloom_h = bloom_hash(id_hash);
+  // In a long session the id index outgrows the caches: start loading the Bloom word while the
+  // content hash is computed.
+  if (!index_.empty()) prefetch(&bloom_word(bloom_h));
   detail::fnv1a h;
   detail::hash_append(h, static_cast<const event_header&>(e));
   detail::hash_append(h, e.body);
-  if (const auto pos = find_id(e.id, id_hash)) {
+  if (const auto pos = maybe_seen(bloom_h) ? find_id(e.id, id_hash) : std::nullopt) {
     if (hashes_[*pos] == h.h) {
       decision d;
       d.event = e.id;
@@ -849,18 +989,20 @@ inline decision session::apply(const event& e) {
       std::vector<vitals_violation> critical;
       if (!within(r, def.vitals.critical)) critical = check(r, def.vitals.critical);
       for (auto& viol : critical) {
-        const std::string key(enum_name(viol.sign));
-        if (!has_open(alert_kind::vitals_critical, key)) {
-          add_alert(alerts, e, alert_kind::vitals_critical, alert_severity::critical, key, viol.message);
+        const auto sign = static_cast<std::uint32_t>(viol.sign);
+        if (!has_open(alert_kind::vitals_critical, sign)) {
+          raise(alerts, e, alert_kind::vitals_critical, alert_severity::critical, sign, std::string(enum_name(viol.sign)),
+                viol.message);
         }
       }
       if (!within(r, def.vitals.hold)) {
         for (auto& viol : check(r, def.vitals.hold)) {
           const bool critical_too = std::any_of(critical.begin(), critical.end(),
                                                 [&](const vitals_violation& c) { return c.sign == viol.sign; });
-          const std::string key(enum_name(viol.sign));
-          if (!critical_too && !has_open(alert_kind::vitals_hold, key)) {
-            add_alert(alerts, e, alert_kind::vitals_hold, alert_severity::warning, key, std::move(viol.message));
+          const auto sign = static_cast<std::uint32_t>(viol.sign);
+          if (!critical_too && !has_open(alert_kind::vitals_hold, sign)) {
+            raise(alerts, e, alert_kind::vitals_hold, alert_severity::warning, sign, std::string(enum_name(viol.sign)),
+                  std::move(viol.message));
           }
         }
       }
@@ -898,9 +1040,9 @@ inline decision session::apply(const event& e) {
         // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
         // the event and never reaches the alert, which reports and logs show.
         const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
-        add_alert(alerts, e, alert_kind::adverse_event,
-                  a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning,
-                  kind, std::string(enum_name(a.severity)) + " adverse event: " + kind);
+        raise(alerts, e, alert_kind::adverse_event,
+              a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning, no_key,
+              kind, std::string(enum_name(a.severity)) + " adverse event: " + kind);
       }
       break;
     }
@@ -913,8 +1055,12 @@ inline decision session::apply(const event& e) {
   overdue_alerts(e, alerts);
 
   // Commit: the event is accepted.
+  unsigned changed = parts_changed_by(type);
   if (!st_.phase_since) st_.phase_since = e.at;  // the first event starts the initial phase
-  if (st_.timeline.empty()) enter_phase(def.initial, e.at);
+  if (st_.timeline.empty()) {
+    enter_phase(def.initial, e.at);
+    changed = all_parts;
+  }
   st_.last_event_at = e.at;
   switch (type) {
     case event_type::screening: {
@@ -949,6 +1095,7 @@ inline decision session::apply(const event& e) {
       keep(st_.heart_rate, v.heart_rate);
       keep(st_.spo2, v.spo2);
       keep(st_.respiratory_rate, v.respiratory_rate);
+      last_vitals_at_ = e.at;
       break;
     }
     case event_type::dose: {
@@ -983,71 +1130,69 @@ inline decision session::apply(const event& e) {
   // Keep the new alerts, then close every alert whose condition this event cleared (an overdue
   // check that this very reading satisfies is recorded, already closed).
   const std::size_t first_new = st_.alerts.size();
-  for (const auto& a : alerts) {
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
     open_.push_back(static_cast<std::uint32_t>(st_.alerts.size()));
-    st_.alerts.push_back(a);
+    open_tag_.push_back(new_tags_[i]);
+    st_.alerts.push_back(alerts[i]);
   }
+  const vitals_reading* reading = nullptr;
+  vitals_reading r;
   if (close_alerts_for_vitals) {
-    const vitals_reading r = std::get<events::vitals>(e.body).reading();
-    for (const std::uint32_t i : open_) {
-      alert& a = st_.alerts[i];
-      if (a.kind != alert_kind::vitals_hold && a.kind != alert_kind::vitals_critical) continue;
+    r = std::get<events::vitals>(e.body).reading();
+    reading = &r;
+  }
+  bool overdue_open = false;
+  for (std::size_t j = 0; j < open_.size(); ++j) {
+    alert& a = st_.alerts[open_[j]];
+    const alert_kind kind = kind_of_tag(open_tag_[j]);
+    const std::uint32_t key = key_of_tag(open_tag_[j]);
+    if (kind == alert_kind::check_overdue) {
+      overdue_open = true;
+    } else if (kind == alert_kind::phase_overrun) {
+      if (key != static_cast<std::uint32_t>(phase_index_)) a.open = false;
+    } else if (reading && (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical)) {
+      // A reading of the same sign within the alert's limits clears it.
       vitals_reading only;
-      if (a.key == "blood_pressure") {
-        if (!r.systolic && !r.diastolic) continue;
-        only.systolic = r.systolic;
-        only.diastolic = r.diastolic;
-      } else if (a.key == "heart_rate") {
-        if (!r.heart_rate) continue;
-        only.heart_rate = r.heart_rate;
-      } else if (a.key == "spo2") {
-        if (!r.spo2) continue;
-        only.spo2 = r.spo2;
-      } else if (a.key == "respiratory_rate") {
-        if (!r.respiratory_rate) continue;
-        only.respiratory_rate = r.respiratory_rate;
+      switch (static_cast<vital_sign>(key)) {
+        case vital_sign::blood_pressure:
+          only.systolic = reading->systolic;
+          only.diastolic = reading->diastolic;
+          break;
+        case vital_sign::heart_rate: only.heart_rate = reading->heart_rate; break;
+        case vital_sign::spo2: only.spo2 = reading->spo2; break;
+        case vital_sign::respiratory_rate: only.respiratory_rate = reading->respiratory_rate; break;
       }
-      const vitals_limits& lim = a.kind == alert_kind::vitals_hold ? def.vitals.hold : def.vitals.critical;
+      if (only.empty()) continue;
+      const vitals_limits& lim = kind == alert_kind::vitals_hold ? def.vitals.hold : def.vitals.critical;
       if (within(only, lim)) a.open = false;
     }
   }
-  bool overdue_open = false;
-  for (const std::uint32_t i : open_) {
-    alert& a = st_.alerts[i];
-    overdue_open = overdue_open || (a.open && a.kind == alert_kind::check_overdue);
-    if (a.open && a.kind == alert_kind::phase_overrun && a.key != st_.phase) a.open = false;
-  }
+  // The parts of the schedule this event changed are walked again; the others keep their answer.
+  if (changed != 0) refresh_due(e.at, changed);
   if (overdue_open) {
-    // One walk of the schedule after the commit: an overdue alert stays open while its check is
-    // still due. `still` flags the first 64 open alerts; any beyond (never seen in practice)
-    // walk the schedule on their own.
-    std::uint64_t still = 0;
-    const std::size_t flagged = std::min<std::size_t>(open_.size(), 64);
-    visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) {
-      for (std::size_t j = 0; j < flagged; ++j) {
-        const alert& a = st_.alerts[open_[j]];
-        if (a.kind == alert_kind::check_overdue && a.key == what) still |= std::uint64_t{1} << j;
-      }
-    });
+    // An overdue alert stays open while its check is still due after this event.
     for (std::size_t j = 0; j < open_.size(); ++j) {
-      alert& a = st_.alerts[open_[j]];
-      if (!a.open || a.kind != alert_kind::check_overdue) continue;
-      bool due_still = j < flagged && ((still >> j) & 1U) != 0;
-      if (j >= flagged) {
-        visit_due(e.at, [&](std::string_view, std::string_view what, timestamp, bool) {
-          due_still = due_still || what == a.key;
-        });
-      }
-      if (!due_still) a.open = false;
+      if (kind_of_tag(open_tag_[j]) != alert_kind::check_overdue) continue;
+      const std::uint32_t key = key_of_tag(open_tag_[j]);
+      const bool still = std::any_of(due_hits_.begin(), due_hits_.end(), [&](const due_hit& hit) { return hit.check == key; });
+      if (!still) st_.alerts[open_[j]].open = false;
     }
   }
-  std::erase_if(open_, [&](std::uint32_t i) { return !st_.alerts[i].open; });
+  std::size_t kept = 0;
+  for (std::size_t j = 0; j < open_.size(); ++j) {
+    if (!st_.alerts[open_[j]].open) continue;
+    open_[kept] = open_[j];
+    open_tag_[kept] = open_tag_[j];
+    ++kept;
+  }
+  open_.resize(kept);
+  open_tag_.resize(kept);
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
   st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
   hashes_.push_back(h.h);
-  insert_index(st_.timeline.size() - 1, id_hash);
+  index_newest(id_hash);
   if (log_->enabled(log_level::debug)) {
     log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                       std::string(wire_name(type)) + ") accepted; phase " + st_.phase);

@@ -33,6 +33,8 @@
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
 #include <array>
@@ -293,10 +295,12 @@ class session {
       }
     }
   }
-  // In front of the id index sits a one-word-per-id Bloom filter an eighth of its size (16 bits
-  // per id at the index's fullest), so the usual case - a new id - is answered from a small
-  // array that stays in cache however long the session grows; only a "maybe" (a duplicate, or
-  // about 1 in 200 new ids) probes the index itself.
+  // Once the index outgrows the caches (from `bloom_from` slots on), a one-word-per-id Bloom
+  // filter an eighth of its size (16 bits per id at the index's fullest) sits in front of it, so
+  // the usual case - a new id - is answered from a small array that stays in cache however long
+  // the session grows; only a "maybe" (a duplicate, or about 1 in 200 new ids) probes the index.
+  // A smaller index is probed directly.
+  static constexpr std::size_t bloom_from = 8192;
   [[nodiscard]] static std::uint64_t bloom_hash(std::uint64_t h) noexcept { return detail::fnv1a::mix(h ^ 0x5bd1e9955bd1e995ULL); }
   [[nodiscard]] static std::uint64_t bloom_bits(std::uint64_t g) noexcept {
     return (std::uint64_t{1} << ((g >> 40) & 63)) | (std::uint64_t{1} << ((g >> 46) & 63)) |
@@ -304,7 +308,7 @@ class session {
   }
   [[nodiscard]] const std::uint64_t& bloom_word(std::uint64_t g) const noexcept { return bloom_[g & (bloom_.size() - 1)]; }
   [[nodiscard]] bool maybe_seen(std::uint64_t g) const noexcept {
-    if (bloom_.empty()) return false;
+    if (bloom_.empty()) return !index_.empty();
     const std::uint64_t m = bloom_bits(g);
     return (bloom_word(g) & m) == m;
   }
@@ -313,7 +317,11 @@ class session {
     while (cap < want) cap *= 2;
     if (cap == index_.size()) return;
     index_.assign(cap, 0);
-    bloom_.assign(cap / 8, 0);
+    if (cap >= bloom_from) {
+      bloom_.assign(cap / 8, 0);
+    } else {
+      bloom_.clear();
+    }
     pending_.clear();
     for (std::size_t k = 0; k < st_.timeline.size(); ++k) {
       const std::uint64_t h = hash_id(st_.timeline[k].id.str());
@@ -329,14 +337,20 @@ class session {
     index_[i] = ((h >> 32) << 32) | static_cast<std::uint64_t>(pos + 1);
   }
   void insert_bloom(std::uint64_t h) noexcept {
+    if (bloom_.empty()) return;
     const std::uint64_t g = bloom_hash(h);
     bloom_[g & (bloom_.size() - 1)] |= bloom_bits(g);
   }
-  // The newest timeline entry joins the Bloom filter at once and the index in batches: a batch's
-  // slots are all requested from memory before the first is written, so in a long session the
-  // cache misses overlap instead of costing one full memory round trip per event.
+  // The newest timeline entry joins the Bloom filter at once and a large index in batches: a
+  // batch's slots are all requested from memory before the first is written, so in a long session
+  // the cache misses overlap instead of costing one full memory round trip per event.
   static constexpr std::size_t index_batch = 16;
   void index_newest(std::uint64_t h) noexcept {
+    if (bloom_.empty()) {
+      insert_slot(st_.timeline.size() - 1, h);
+      indexed_ = st_.timeline.size();
+      return;
+    }
     insert_bloom(h);
     pending_.push_back(h);
     if (pending_.size() < index_batch) return;
@@ -467,10 +481,17 @@ class session {
 // --- implementation ---------------------------------------------------------------------------
 
 namespace detail {
-/// True for instruments the catalogue lists as self-report (a patient may record only those).
-inline std::string a_or_an(std::string_view word) {
+/// Appends "a word" or "an word".
+inline void append_a_or_an(std::string& out, std::string_view word) {
   const bool vowel = !word.empty() && std::string_view("aeiou").find(word.front()) != std::string_view::npos;
-  return std::string(vowel ? "an " : "a ") + std::string(word);
+  out.append(vowel ? "an " : "a ");
+  out.append(word);
+}
+/// "a word" or "an word".
+inline std::string a_or_an(std::string_view word) {
+  std::string out;
+  append_a_or_an(out, word);
+  return out;
 }
 /// True for a short code: 1-64 characters of a-z A-Z 0-9 . _ : - (no spaces, so no sentence).
 inline bool is_code(std::string_view s) noexcept {
@@ -482,6 +503,34 @@ inline bool is_code(std::string_view s) noexcept {
   }
   return true;
 }
+/// "a therapist may not record a dose event", for every role and event type, built once: the
+/// most common refusal costs one string copy.
+inline std::string build_unauthorized_message(role r, event_type t) {
+  std::string m;
+  append_a_or_an(m, to_string(r));
+  m.append(" may not record ");
+  append_a_or_an(m, wire_name(t));
+  m.append(" event");
+  return m;
+}
+inline std::string unauthorized_message(role r, event_type t) {
+  constexpr std::size_t roles = boost::mp11::mp_size<boost::describe::describe_enumerators<role>>::value;
+  static const std::vector<std::string> table = [] {
+    std::vector<std::string> v;
+    v.reserve(roles * event_type_count);
+    for (std::size_t i = 0; i < roles; ++i) {
+      for (std::size_t k = 0; k < event_type_count; ++k) {
+        v.push_back(build_unauthorized_message(static_cast<role>(i), static_cast<event_type>(k)));
+      }
+    }
+    return v;
+  }();
+  const auto i = static_cast<std::size_t>(r);
+  const auto k = static_cast<std::size_t>(t);
+  if (i >= roles || k >= event_type_count) return build_unauthorized_message(r, t);
+  return table[i * event_type_count + k];
+}
+/// True for instruments the catalogue lists as self-report (a patient may record only those).
 inline bool is_self_report(std::string_view instrument) {
   auto found = measures::find_instrument(instrument);
   return found && found->administration == "self-report";
@@ -852,7 +901,7 @@ inline decision session::apply(const event& e) {
   const std::uint64_t bloom_h = bloom_hash(id_hash);
   // In a long session the id index outgrows the caches: start loading the Bloom word while the
   // content hash is computed.
-  if (!index_.empty()) prefetch(&bloom_word(bloom_h));
+  if (!bloom_.empty()) prefetch(&bloom_word(bloom_h));
   detail::fnv1a h;
   detail::hash_append(h, static_cast<const event_header&>(e));
   detail::hash_append(h, e.body);
@@ -884,8 +933,7 @@ inline decision session::apply(const event& e) {
   }
   const permission& perm = protocol_->permission_for(type);
   if (std::find(perm.roles.begin(), perm.roles.end(), e.actor.role) == perm.roles.end()) {
-    return reject(e, errc::unauthorized, detail::a_or_an(to_string(e.actor.role)) + " may not record " +
-                                             detail::a_or_an(wire_name(type)) + " event");
+    return reject(e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
   }
   if (perm.licensed && !e.actor.licensed) {
     return reject(e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +

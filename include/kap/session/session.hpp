@@ -34,6 +34,7 @@
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/describe/enumerators.hpp>
+#include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
@@ -897,13 +898,20 @@ inline decision session::apply(const event& e) {
     return reject(e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
   }
   new_tags_.clear();
-  const std::uint64_t id_hash = hash_id(e.id.str());
+  // One pass gives both hashes: the content hash starts with the id (the header's first member),
+  // and its state after the id is the id's own hash.
+  detail::fnv1a h;
+  h.str(e.id.str());
+  const std::uint64_t id_hash = h.finish();
   const std::uint64_t bloom_h = bloom_hash(id_hash);
   // In a long session the id index outgrows the caches: start loading the Bloom word while the
-  // content hash is computed.
+  // rest of the content hash is computed.
   if (!bloom_.empty()) prefetch(&bloom_word(bloom_h));
-  detail::fnv1a h;
-  detail::hash_append(h, static_cast<const event_header&>(e));
+  static_assert(boost::mp11::mp_size<boost::describe::describe_members<event_header, boost::describe::mod_public>>::value == 4,
+                "the content hash names every header member: id, session, at, actor");
+  detail::hash_append(h, e.session);
+  detail::hash_append(h, e.at);
+  detail::hash_append(h, e.actor);
   detail::hash_append(h, e.body);
   if (const auto pos = maybe_seen(bloom_h) ? find_id(e.id, id_hash) : std::nullopt) {
     if (hashes_[*pos] == h.h) {

@@ -304,7 +304,11 @@ TEST_F(SessionTest, OverdueAlertsFollowTheClockBetweenEventsThatChangeNothing) {
   EXPECT_EQ(raised(s.apply(ev("i-1", "10:10", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
   EXPECT_EQ(raised(s.apply(ev("i-2", "10:21", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
   EXPECT_EQ(open_overdue(s, "vitals"), 0U);
-  const auto late = s.apply(ev("i-3", "10:26", "therapist", iv));
+  // Overdue means after 10:25: at 10:25:00.000 not yet, a millisecond later it is.
+  EXPECT_EQ(raised(s.apply(ev("i-b", "10:25", "therapist", iv)), kap::alert_kind::check_overdue), 0U);
+  auto just_late = ev("i-3", "10:25", "therapist", iv);
+  just_late.at += std::chrono::milliseconds{1};
+  const auto late = s.apply(just_late);
   ASSERT_TRUE(late.accepted());
   ASSERT_EQ(raised(late, kap::alert_kind::check_overdue), 1U);
   EXPECT_EQ(late.alerts[0].message, "vitals check was due at 2026-11-26T10:20:00Z and is overdue");
@@ -333,7 +337,13 @@ TEST_F(SessionTest, OneOverdueAlertPerCheckEvenWhenTwoSchedulesOfItAreOverdue) {
   ASSERT_EQ(s.due(at("10:40")).size(), 2U);
   const auto d = s.apply(ev("i-1", "10:40", "therapist", R"("type":"intervention","kind":"grounding","minutes":1)"));
   ASSERT_TRUE(d.accepted());
-  EXPECT_EQ(raised(d, kap::alert_kind::check_overdue), 1U);
+  ASSERT_EQ(raised(d, kap::alert_kind::check_overdue), 1U);
+  // The alert quotes the earlier of the two due instants (10:15 from the 10-min schedule).
+  for (const auto& a : d.alerts) {
+    if (a.kind == kap::alert_kind::check_overdue) {
+      EXPECT_EQ(a.message, "vitals check was due at 2026-11-26T10:15:00Z and is overdue");
+    }
+  }
   EXPECT_EQ(open_overdue(s, "vitals"), 1U);
 }
 
@@ -365,6 +375,10 @@ TEST_F(SessionTest, DuplicatesAreFoundAnywhereInALongSession) {
   }
   EXPECT_EQ(checked, 75U);
   EXPECT_EQ(state_of(s), before);
+  // A copy of the session (index, filter and the batch not yet indexed) finds them too.
+  kap::session copy = s;
+  EXPECT_EQ(copy.apply(evs.back()).outcome, kap::outcome::duplicate);
+  EXPECT_EQ(copy.apply(evs[97]).outcome, kap::outcome::duplicate);
   // New ids are still accepted after all that.
   auto next = ev("r-new", "10:06", "nurse", R"("type":"vitals","heart_rate":70)");
   next.at = t + kap::minutes{5003};

@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -464,11 +465,13 @@ class session {
   std::vector<std::uint32_t> open_;                // positions of the open alerts in st_.alerts
   std::vector<std::uint32_t> open_tag_;            // the tag of each open alert, in step with open_
   std::vector<std::uint32_t> new_tags_;            // scratch: tags of the alerts this event raised
-  // The checks due at the last event, kept while they cannot change: for instants before
-  // due_until_ and until an event changes a part of the schedule (see parts_changed_by).
+  // The checks due at the last event, kept while they cannot change: for instants from
+  // due_checked_at_ to before due_until_, and until an event changes a part of the schedule
+  // (see parts_changed_by).
   std::vector<due_hit> due_hits_;
   std::array<timestamp, 3> part_until_{};
   timestamp due_until_ = timestamp::min();
+  timestamp due_checked_at_ = timestamp::min();     // the instant the cache was last brought up to date
   std::optional<timestamp> last_vitals_at_;        // the latest vitals reading of any sign
   std::vector<std::string> check_names_;           // the scheduled checks' names, by number
   std::uint32_t vitals_check_ = 0;                 // the number of "vitals"
@@ -699,6 +702,7 @@ void session::walk_schedule(unsigned parts, F&& f) const {
 }
 
 inline void session::refresh_due(timestamp t, unsigned parts) {
+  due_checked_at_ = t;
   std::erase_if(due_hits_, [&](const due_hit& hit) { return (hit.part & parts) != 0; });
   for (unsigned k = 0; k < 3; ++k) {
     if ((parts & (1U << k)) != 0) part_until_[k] = timestamp::max();
@@ -729,12 +733,17 @@ inline std::vector<due_item> session::due(timestamp t) const {
 // Raises an alert for each check overdue at the event (one per check name, and none while one is
 // open).
 inline void session::overdue_alerts(const event& e, std::vector<alert>& out) {
-  if (e.at >= due_until_) refresh_due(e.at, all_parts);
+  if (e.at >= due_until_ || e.at < due_checked_at_) refresh_due(e.at, all_parts);
   for (const due_hit& hit : due_hits_) {
     if (!hit.overdue || has_open(alert_kind::check_overdue, hit.check)) continue;
+    // One alert per check name: it quotes the earliest due instant among that name's schedules.
+    timestamp due_at = hit.due_at;
+    for (const due_hit& other : due_hits_) {
+      if (other.check == hit.check && other.overdue && other.due_at < due_at) due_at = other.due_at;
+    }
     const std::string& what = check_names_[hit.check];
     raise(out, e, alert_kind::check_overdue, alert_severity::warning, hit.check, what,
-          what + " check was due at " + format_rfc3339(hit.due_at) + " and is overdue");
+          what + " check was due at " + format_rfc3339(due_at) + " and is overdue");
   }
   const kap::phase& current = definition().phases[phase_index()];
   if (current.max_duration && st_.phase_since && e.at - *st_.phase_since > *current.max_duration &&
@@ -1186,6 +1195,7 @@ inline decision session::apply(const event& e) {
   // Keep the new alerts, then close every alert whose condition this event cleared (an overdue
   // check that this very reading satisfies is recorded, already closed).
   const std::size_t first_new = st_.alerts.size();
+  assert(new_tags_.size() == alerts.size() && "every alert of an accepted event comes through raise()");
   for (std::size_t i = 0; i < alerts.size(); ++i) {
     open_.push_back(static_cast<std::uint32_t>(st_.alerts.size()));
     open_tag_.push_back(new_tags_[i]);

@@ -375,7 +375,7 @@ class session {
     }
   }
   void collect_move(std::string_view target, timestamp t, std::vector<unmet>& out) const;
-  // The three parts of the schedule; `visit_due` walks the ones in its mask.
+  // The three parts of the schedule; `walk_schedule` walks the ones in its mask.
   static constexpr unsigned part_vitals = 1;
   static constexpr unsigned part_dose_checks = 2;
   static constexpr unsigned part_measures = 4;

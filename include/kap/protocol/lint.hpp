@@ -350,8 +350,10 @@ inline std::vector<lint_finding> lint(const protocol& p) {
   // 3. Ways out: discharge through usable transitions, abort from anywhere.
   const bool phase_changes = c.recordable(event_type::phase);
   // Without anyone allowed to record a phase event, only a discharge phase itself "reaches" one.
-  std::vector<bool> ends = kap::detail::reaches_discharge(p.phases, next);
-  if (!phase_changes) {
+  std::vector<bool> ends(n);
+  if (phase_changes) {
+    ends = kap::detail::reaches_discharge(p.phases, next);
+  } else {
     for (std::size_t i = 0; i < n; ++i) ends[i] = p.phases[i].kind == phase_kind::discharge;
   }
   const bool can_abort = c.recordable(event_type::abort);

@@ -964,7 +964,7 @@ inline decision session::apply(const event& e) {
   std::optional<mg_per_kg> per_kg;
   std::optional<int> measure_total;
   const std::string* target = nullptr;
-  bool close_alerts_for_vitals = false;
+  std::optional<vitals_reading> reading;  // a vitals event's values: they may clear open alerts
 
   switch (type) {
     case event_type::screening: {
@@ -1071,7 +1071,7 @@ inline decision session::apply(const event& e) {
           }
         }
       }
-      close_alerts_for_vitals = true;
+      reading = r;
       break;
     }
     case event_type::dose: {
@@ -1200,12 +1200,6 @@ inline decision session::apply(const event& e) {
     open_.push_back(static_cast<std::uint32_t>(st_.alerts.size()));
     open_tag_.push_back(new_tags_[i]);
     st_.alerts.push_back(alerts[i]);
-  }
-  const vitals_reading* reading = nullptr;
-  vitals_reading r;
-  if (close_alerts_for_vitals) {
-    r = std::get<events::vitals>(e.body).reading();
-    reading = &r;
   }
   bool overdue_open = false;
   for (std::size_t j = 0; j < open_.size(); ++j) {

@@ -46,4 +46,7 @@ inline std::vector<std::string> lines(const std::string& s) {
   return out;
 }
 
+/// True when `s` contains `part`.
+inline bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+
 }  // namespace kapctl::test

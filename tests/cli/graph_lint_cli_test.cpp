@@ -20,7 +20,7 @@ using kapctl::test::run;
 const std::string data_dir = std::string(KAP_TEST_DATA_DIR) + "/lint/";
 const std::string session_dir = KAP_TEST_DATA_DIR;
 
-bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+using kapctl::test::contains;
 
 // --- lint --------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ using kapctl::test::slurp;
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+using kapctl::test::contains;
 
 /// Counts occurrences of `part` in `s`.
 std::size_t count(const std::string& s, std::string_view part) {

@@ -181,7 +181,7 @@ TEST(Graph, SessionOverloadHighlightsTheSessionsPhase) {
 }
 
 // A protocol whose every string tries to break out of its quotes.
-kap::protocol hostile() {
+kap::protocol hostile_protocol() {
   return kap::protocol_builder("q\"uote\\d")
       .title("Title with \"quotes\"\nand a newline")
       .phase("say \"hi\"\\", phase_kind::preparation)
@@ -194,7 +194,7 @@ kap::protocol hostile() {
 }
 
 TEST(Graph, DotEscapesQuotesBackslashesAndNewlines) {
-  const std::string dot = kap::graph::render(hostile());
+  const std::string dot = kap::graph::render(hostile_protocol());
   EXPECT_EQ(dot.rfind("digraph \"q\\\"uote\\\\d\" {\n", 0), 0U) << dot;
   EXPECT_EQ(line_of(dot, "p0 ["), "  p0 [label=\"say \\\"hi\\\"\\\\\\n(preparation)\", shape=box, fillcolor=\"#e3f2fd\"];");
   // A backslash from the protocol stays a backslash: "\l" cannot become a dot line break.
@@ -209,7 +209,7 @@ TEST(Graph, DotEscapesQuotesBackslashesAndNewlines) {
 TEST(Graph, MermaidEscapesEverythingItWouldReadAsSyntax) {
   kap::graph::options o;
   o.format = kap::graph::format::mermaid;
-  const std::string m = kap::graph::render(hostile(), o);
+  const std::string m = kap::graph::render(hostile_protocol(), o);
   EXPECT_EQ(m.rfind("%% protocol q\"uote\\d version 1\nflowchart TD\n", 0), 0U) << m;
   EXPECT_EQ(line_of(m, "p0["), "  p0[\"say #quot;hi#quot;\\<br/>(preparation)\"]");
   EXPECT_EQ(line_of(m, "p1["),

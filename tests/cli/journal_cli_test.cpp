@@ -233,8 +233,6 @@ TEST_F(JournalCli, ErrorsAndExitCodes) {
                          R"x(a database)"})x" "\n");
 }
 
-}  // namespace
-
 TEST_F(JournalCli, AppendSkipsALineOverTheEventLimitWithoutBufferingIt) {
   const std::string first_line = full.substr(0, full.find('\n') + 1);
   const std::string input = std::string(std::size_t{200} << 10, ' ') + "{}\n" + first_line;
@@ -245,3 +243,5 @@ TEST_F(JournalCli, AppendSkipsALineOverTheEventLimitWithoutBufferingIt) {
   EXPECT_EQ(out[0], R"({"line":1,"decision":"invalid","code":"too_large","message":"line is over the limit of 65536 bytes"})");
   EXPECT_EQ(out[1].rfind(R"({"ack":"e-01","seq":1,)", 0), 0U) << out[1];
 }
+
+}  // namespace

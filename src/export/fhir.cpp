@@ -41,6 +41,7 @@ constexpr std::string_view obs_category = "http://terminology.hl7.org/CodeSystem
 constexpr std::string_view act_code = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 constexpr std::string_view absent_reason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 constexpr std::string_view ae_severity = "http://terminology.hl7.org/CodeSystem/adverse-event-severity";
+constexpr std::string_view ae_outcome = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome";
 constexpr std::string_view participant_type = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 // kap's own systems, for what has no standard code.
 constexpr std::string_view kap_session = "urn:kap:session";
@@ -306,11 +307,13 @@ class exporter {
     }
 
     std::optional<std::string> last_dose;
+    unresolved_.clear();
     for (const event* e : accepted) {
       const std::size_t first = entries_.size();
       const std::string key = sid + "|" + e->id.str();
+      updated_.clear();
       std::visit([&](const auto& body) { add(*e, key, body, last_dose); }, e->body);
-      std::vector<std::string> targets;
+      std::vector<std::string> targets = updated_;
       for (std::size_t k = first; k < entries_.size(); ++k) targets.push_back(entries_[k].uuid);
       if (const auto* s = std::get_if<events::signoff>(&e->body)) {
         provenance(*e, key, {encounter_uuid_}, "attester", token_or_unspecified(s->what));
@@ -546,6 +549,18 @@ class exporter {
 
   void add(const event& e, const std::string& key, const events::adverse_event& a,
            std::optional<std::string>& last_dose) {
+    if (a.resolves()) {
+      // A resolution is no new adverse event: it sets the outcome of the kind's unresolved reports
+      // (the engine accepted it only with one), and its Provenance names them.
+      std::erase_if(unresolved_, [&](const std::pair<std::string, std::size_t>& u) {
+        if (u.first != a.kind) return false;
+        entries_[u.second].resource["outcome"] = concept_of(coding(ae_outcome, "resolved", "Resolved"));
+        updated_.push_back(entries_[u.second].uuid);
+        return true;
+      });
+      return;
+    }
+    unresolved_.emplace_back(a.kind, entries_.size());
     const std::string uuid = name_uuid("AdverseEvent|" + key);
     object r = base("AdverseEvent", uuid, key, {}, {}, /*single_identifier=*/true);  // AdverseEvent.identifier is 0..1
     r["actuality"] = "actual";
@@ -601,6 +616,8 @@ class exporter {
   std::string encounter_uuid_;
   std::vector<entry> entries_;
   std::vector<timestamp> times_;
+  std::vector<std::pair<std::string, std::size_t>> unresolved_;  // this session's adverse events not resolved: kind, entry
+  std::vector<std::string> updated_;  // resources an event updated rather than added (its Provenance targets)
 };
 
 result<void> check_common(const subject_id& subject, const export_options& options) {

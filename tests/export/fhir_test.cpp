@@ -298,7 +298,7 @@ TEST(Fhir, ADeviceIsNeverAPerformerOrRecorder) {
   EXPECT_FALSE(by_staff[0].contains("device"));
 
   auto monitor = make_event("v", 0, kap::role::system, v);
-  auto ae = make_event("ae", 5, kap::role::system, kap::events::adverse_event{"nausea", kap::events::severity::mild});
+  auto ae = make_event("ae", 5, kap::role::system, kap::events::adverse_event{"nausea", kap::events::severity::mild, std::nullopt});
   const auto b = parse(export_ok(hand_made({monitor, ae})));
   const auto hr = observations_coded(b, "http://loinc.org|8867-4");
   ASSERT_EQ(hr.size(), 1U);
@@ -366,7 +366,7 @@ TEST(Fhir, AdverseEventNamesTheSuspectDose) {
   const auto b = parse(
       export_ok(hand_made({make_event("d", 0, kap::role::prescriber,
                                       dose{kap::drug::ketamine, kap::route::im, kap::milligrams{50}, std::nullopt}),
-                           make_event("ae", 10, kap::role::nurse, adverse_event{"nausea", severity::moderate})})));
+                           make_event("ae", 10, kap::role::nurse, adverse_event{"nausea", severity::moderate, std::nullopt})})));
   const auto ae = resources(b, "AdverseEvent");
   ASSERT_EQ(ae.size(), 1U);
   EXPECT_EQ(ae[0].at("actuality").as_string(), "actual");
@@ -375,6 +375,40 @@ TEST(Fhir, AdverseEventNamesTheSuspectDose) {
   EXPECT_EQ(codes(ae[0].at("event")), std::vector<std::string>{"urn:kap:adverse-event|nausea"});
   EXPECT_EQ(ae[0].at("suspectEntity").as_array()[0].as_object().at("instance").as_object().at("reference").as_string(),
             "urn:uuid:" + std::string(resources(b, "MedicationAdministration")[0].at("id").as_string()));
+}
+
+TEST(Fhir, AResolutionSetsTheOutcomeOfTheAdverseEventsItResolves) {
+  using namespace kap::events;
+  const auto b = parse(export_ok(hand_made({
+      make_event("a1", 0, kap::role::nurse, adverse_event{"nausea", severity::moderate, std::nullopt}),
+      make_event("a2", 1, kap::role::nurse, adverse_event{"dissociation", severity::moderate, adverse_outcome::ongoing}),
+      make_event("a3", 2, kap::role::nurse, adverse_event{"nausea", severity::severe, std::nullopt}),
+      make_event("r1", 3, kap::role::prescriber, adverse_event{"nausea", severity::severe, adverse_outcome::resolved}),
+  })));
+  // The resolution is no adverse event of its own.
+  const auto ae = resources(b, "AdverseEvent");
+  ASSERT_EQ(ae.size(), 3U);
+  std::vector<std::string> resolved;
+  for (const auto& r : ae) {
+    const std::string kind = codes(r.at("event")).at(0);
+    if (r.contains("outcome")) {
+      EXPECT_EQ(codes(r.at("outcome")),
+                std::vector<std::string>{"http://terminology.hl7.org/CodeSystem/adverse-event-outcome|resolved"});
+      EXPECT_EQ(kind, "urn:kap:adverse-event|nausea");
+      resolved.push_back("urn:uuid:" + std::string(r.at("id").as_string()));
+    } else {
+      EXPECT_EQ(kind, "urn:kap:adverse-event|dissociation");
+    }
+  }
+  ASSERT_EQ(resolved.size(), 2U);
+  // Its Provenance, by the prescriber, targets the two reports it resolved.
+  std::vector<std::string> targets;
+  for (const auto& p : resources(b, "Provenance")) {
+    const auto& what = p.at("entity").as_array().at(0).as_object().at("what").as_object();
+    if (what.at("identifier").as_object().at("value").as_string() != "S-T-1|r1") continue;
+    for (const auto& t : p.at("target").as_array()) targets.emplace_back(t.as_object().at("reference").as_string());
+  }
+  EXPECT_EQ(targets, resolved);
 }
 
 TEST(Fhir, ProvenanceNamesEachRecordingActorAndRole) {
@@ -456,7 +490,7 @@ TEST(Fhir, FreeTextIsNeverExported) {
   const auto b = export_ok(hand_made(
       {make_event("n", 0, kap::role::nurse, note{secret}),
        make_event("o", 1, kap::role::prescriber, override_contraindication{"x", secret}),
-       make_event("ae", 2, kap::role::nurse, adverse_event{secret, severity::mild}),
+       make_event("ae", 2, kap::role::nurse, adverse_event{secret, severity::mild, std::nullopt}),
        make_event("so", 3, kap::role::prescriber, signoff{secret}),
        make_event("m", 4, kap::role::patient, measure{"phq9", std::vector<kap::item_answer>(9, {secret})}),
        make_event("c", 5, kap::role::nurse, consent{secret}), make_event("ck", 6, kap::role::nurse, checklist{secret}),

@@ -41,6 +41,22 @@ TEST(EventJson, EveryTypeRoundTrips) {
   }
 }
 
+TEST(EventJson, AnAdverseEventsOutcomeIsOptionalAndRoundTrips) {
+  for (const std::string body : {R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"resolved"})",
+                                 R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"ongoing"})"}) {
+    auto e = kap::json::read_event(envelope + body);
+    ASSERT_TRUE(e) << body << ": " << e.error().message;
+    EXPECT_EQ(kap::json::write_event(*e), envelope + body);
+  }
+  auto resolved = kap::json::read_event(envelope + R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"resolved"})");
+  ASSERT_TRUE(resolved);
+  EXPECT_TRUE(std::get<kap::events::adverse_event>(resolved->body).resolves());
+  auto report = kap::json::read_event(envelope + R"("type":"adverse_event","kind":"nausea","severity":"mild"})");
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(std::get<kap::events::adverse_event>(report->body).outcome.has_value());
+  EXPECT_FALSE(std::get<kap::events::adverse_event>(report->body).resolves());
+}
+
 TEST(EventJson, OffsetsAreNormalisedAndOptionalFieldsMayBeAbsent) {
   auto e = kap::json::read_event(
       R"({"id":"e-1","session":"S-1","at":"2026-11-26T11:15:00+01:00","actor":{"id":"N-7","role":"nurse","licensed":true},"type":"vitals","spo2":97.5})");
@@ -74,6 +90,10 @@ TEST(EventJson, BadEventsNameThePath) {
        "/answers/pregnancy: expected a boolean, got a string"},
       {R"("type":"intervention","kind":"music","minutes":-3})", kap::errc::out_of_range,
        "/minutes: a duration must not be negative"},
+      {R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"better"})", kap::errc::unknown_enum,
+       R"(/outcome: unknown adverse_outcome "better")"},
+      {R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":true})", kap::errc::wrong_type,
+       "/outcome: expected an adverse_outcome name (string), got a boolean"},
   };
   for (const auto& c : cases) {
     auto e = kap::json::read_event(envelope + c.body);

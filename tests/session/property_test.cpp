@@ -89,7 +89,9 @@ std::vector<event> random_stream(std::uint64_t seed, std::size_t n) {
         // Aborts close the session, so they come late in the stream.
         e.body = (i > n * 3 / 4 && rng() % 4 == 0)
                      ? kap::payload{kap::events::abort{"stop"}}
-                     : kap::payload{kap::events::adverse_event{"nausea", kap::events::severity::moderate}};
+                     : kap::payload{kap::events::adverse_event{
+                           rng() % 2 ? "nausea" : "sedation", rng() % 3 ? kap::events::severity::moderate : kap::events::severity::severe,
+                           rng() % 3 ? std::nullopt : std::optional{kap::events::adverse_outcome::resolved}}};
     }
     out.push_back(std::move(e));
   }

@@ -581,6 +581,92 @@ TEST_F(SessionTest, AdverseEventFreeTextNeverReachesTheAlert) {
   for (const auto& a : s.snapshot().alerts) EXPECT_EQ(a.message.find("Jane"), std::string::npos);
 }
 
+std::size_t open_adverse(const kap::session& s) {
+  std::size_t n = 0;
+  for (const auto& a : s.open_alerts()) n += a.kind == kap::alert_kind::adverse_event ? 1U : 0U;
+  return n;
+}
+
+TEST_F(SessionTest, SevereAdverseEventBlocksMonitoringUntilItsResolutionIsRecorded) {
+  // test-im leaves monitoring only with no open critical alert.
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  KAP_ACCEPT(s, ev("e-10", "10:08", "therapist", R"("type":"phase","to":"guided_meditation")"));
+  KAP_ACCEPT(s, ev("e-11", "10:30", "therapist", R"("type":"phase","to":"monitoring")"));
+  KAP_ACCEPT(s, ev("a-1", "10:31", "nurse", R"("type":"adverse_event","kind":"hypertension","severity":"severe")"));
+  ASSERT_EQ(open_adverse(s), 1U);
+  // 11:31: past monitoring's 60 minutes, so the alert is all that stands in the way.
+  const auto blocked = s.blockers("integration", at("11:31"));
+  ASSERT_FALSE(blocked.empty());  // test-im asks it of the move and of the phase's entry
+  for (const auto& u : blocked) EXPECT_EQ(u.message, "open alert: severe adverse event: hypertension");
+
+  // A resolution must name a kind reported and not yet resolved; a refusal changes nothing.
+  const std::string before = state_of(s);
+  const auto wrong = s.apply(
+      ev("r-0", "10:40", "prescriber", R"("type":"adverse_event","kind":"nausea","severity":"severe","outcome":"resolved")"));
+  EXPECT_EQ(wrong.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(wrong.message, "no unresolved adverse event nausea to resolve");
+  EXPECT_EQ(state_of(s), before);
+
+  // "ongoing" is the default outcome: the same report again raises no second alert.
+  const auto again = s.apply(
+      ev("a-2", "10:41", "nurse", R"("type":"adverse_event","kind":"hypertension","severity":"severe","outcome":"ongoing")"));
+  ASSERT_TRUE(again.accepted()) << again.message;
+  EXPECT_EQ(raised(again, kap::alert_kind::adverse_event), 0U);
+  EXPECT_EQ(open_adverse(s), 1U);
+
+  const auto resolved = s.apply(ev("r-1", "10:45", "prescriber",
+                                   R"("type":"adverse_event","kind":"hypertension","severity":"severe","outcome":"resolved")"));
+  ASSERT_TRUE(resolved.accepted()) << resolved.message;
+  EXPECT_EQ(raised(resolved, kap::alert_kind::adverse_event), 0U);
+  EXPECT_EQ(open_adverse(s), 0U);
+  EXPECT_TRUE(s.blockers("integration", at("11:31")).empty());
+  KAP_ACCEPT(s, ev("p-1", "11:31", "therapist", R"("type":"phase","to":"integration")"));
+
+  // Resolved once, it cannot be resolved again until it is reported again.
+  const auto twice = s.apply(ev("r-2", "11:32", "prescriber",
+                                R"("type":"adverse_event","kind":"hypertension","severity":"mild","outcome":"resolved")"));
+  EXPECT_EQ(twice.code, kap::errc::requirement_unmet);
+}
+
+TEST_F(SessionTest, AResolutionClosesBothLevelsOfItsKindAndNoOther) {
+  auto s = kap::test::session_at_dosing(p);
+  auto report = [&](const std::string& id, const std::string& hhmm, const std::string& kind, const std::string& sev) {
+    return s.apply(ev(id, hhmm, "nurse", R"("type":"adverse_event","kind":")" + kind + R"(","severity":")" + sev + '"'));
+  };
+  EXPECT_EQ(report("a-1", "10:06", "dissociation", "moderate").alerts.size(), 1U);
+  EXPECT_EQ(report("a-2", "10:07", "dissociation", "severe").alerts.size(), 1U);  // a higher level: its own alert
+  EXPECT_EQ(report("a-3", "10:08", "nausea", "moderate").alerts.size(), 1U);
+  EXPECT_TRUE(report("a-4", "10:09", "nausea", "mild").alerts.empty());
+  ASSERT_EQ(open_adverse(s), 3U);
+  KAP_ACCEPT(s, ev("r-1", "10:10", "nurse",
+                   R"("type":"adverse_event","kind":"dissociation","severity":"severe","outcome":"resolved")"));
+  const auto open = s.open_alerts();
+  ASSERT_EQ(open.size(), 1U);
+  EXPECT_EQ(open[0].key, "nausea");
+  // A mild report raises no alert but can be resolved; the same kind reported after its
+  // resolution raises a new alert.
+  KAP_ACCEPT(s, ev("r-2", "10:11", "nurse", R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"resolved")"));
+  EXPECT_EQ(open_adverse(s), 0U);
+  EXPECT_EQ(report("a-5", "10:12", "dissociation", "moderate").alerts.size(), 1U);
+}
+
+TEST_F(SessionTest, AResolutionOfFreeTextNamesNoneOfIt) {
+  auto s = kap::test::session_at_dosing(p);
+  const auto d = s.apply(ev("r-1", "10:06", "nurse",
+                            R"("type":"adverse_event","kind":"Jane's chest pain","severity":"severe","outcome":"resolved")"));
+  EXPECT_EQ(d.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(d.message, "no unresolved adverse event unspecified to resolve");
+  // Matching is on the kind as written, not on its public name: another free text is another kind.
+  KAP_ACCEPT(s, ev("a-1", "10:07", "nurse", R"("type":"adverse_event","kind":"Jane's chest pain","severity":"severe")"));
+  const auto other = s.apply(
+      ev("r-2", "10:08", "nurse", R"("type":"adverse_event","kind":"another text","severity":"severe","outcome":"resolved")"));
+  EXPECT_EQ(other.code, kap::errc::requirement_unmet);
+  KAP_ACCEPT(s, ev("r-3", "10:09", "nurse",
+                   R"("type":"adverse_event","kind":"Jane's chest pain","severity":"severe","outcome":"resolved")"));
+  EXPECT_EQ(open_adverse(s), 0U);
+}
+
 TEST_F(SessionTest, ReplayGivesTheSameState) {
   auto a = kap::test::session_at_dosing(p);
   auto b = kap::test::session_at_dosing(p);

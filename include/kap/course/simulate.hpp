@@ -171,9 +171,9 @@ using event_sink = std::function<void(const std::string& arm, const event&, cons
         subject.measure_totals["phq9"] = total;
         subject.measure_totals["cadss"] = static_cast<int>(std::lround(std::clamp(8.0 + 5.0 * normal(rng), 0.0, 40.0)));
         subject.after_dose.clear();
-        if (uniform(rng) < params.nausea_rate) subject.after_dose.push_back({"nausea", events::severity::mild});
+        if (uniform(rng) < params.nausea_rate) subject.after_dose.push_back({"nausea", events::severity::mild, std::nullopt});
         if (uniform(rng) < params.dissociation_rate) {
-          subject.after_dose.push_back({"dissociation", events::severity::moderate});
+          subject.after_dose.push_back({"dissociation", events::severity::moderate, std::nullopt});
         }
 
         const session_id sid{rec.subject + "-s" + std::to_string(k + 1)};

@@ -358,7 +358,10 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, E& out, read_error& e) {
     constexpr std::string_view type = detail::short_type_name<E>();
-    if (!v.is_string()) return detail::expected(e, "a " + std::string(type) + " name (string)", v);
+    if (!v.is_string()) {
+      const bool vowel = std::string_view("aeiou").find(type.front()) != std::string_view::npos;
+      return detail::expected(e, (vowel ? "an " : "a ") + std::string(type) + " name (string)", v);
+    }
     const std::string_view s(v.get_string().data(), v.get_string().size());
     bool found = false;
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {

@@ -128,14 +128,22 @@ BOOST_DESCRIBE_STRUCT(intervention, (), (kind, minutes))
 enum class severity { mild, moderate, severe };
 BOOST_DESCRIBE_ENUM(severity, mild, moderate, severe)
 
-/// An adverse event observed.
+/// Where an adverse event stands (FHIR R4 AdverseEvent.outcome's codes).
+enum class adverse_outcome { ongoing, resolved };
+BOOST_DESCRIBE_ENUM(adverse_outcome, ongoing, resolved)
+
+/// An adverse event observed, or (with `outcome` `resolved`) the resolution of one recorded
+/// earlier in the session with the same `kind`.
 struct adverse_event {
   static constexpr std::string_view type = "adverse_event";  ///< the event's "type" on the wire
   std::string kind;  ///< nausea, dissociation, hypertension, ...
-  kap::events::severity severity{};  ///< mild, moderate or severe
+  kap::events::severity severity{};  ///< mild, moderate or severe (for a resolution: the severity it reached)
+  std::optional<adverse_outcome> outcome;  ///< absent or `ongoing`: a report; `resolved`: it has resolved
   friend bool operator==(const adverse_event&, const adverse_event&) = default;
+  /// True when this event records the resolution of an earlier adverse event.
+  [[nodiscard]] bool resolves() const noexcept { return outcome == adverse_outcome::resolved; }
 };
-BOOST_DESCRIBE_STRUCT(adverse_event, (), (kind, severity))
+BOOST_DESCRIBE_STRUCT(adverse_event, (), (kind, severity, outcome))
 
 /// A sign-off (`dose_order`, `discharge`, ...) by the actor's role.
 struct signoff {

@@ -46,6 +46,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -413,13 +414,13 @@ class session {
   }
   void overdue_alerts(const event& e, std::vector<alert>& out);
   // An alert's identity as one integer: its kind and the number of what it is about (the vital
-  // sign, the scheduled check, the phase). Alerts that are never matched get `no_key`.
-  static constexpr std::uint32_t no_key = 0xffffffU;
+  // sign, the scheduled check, the phase, the adverse event kind and level), in 24 bits.
+  static constexpr std::uint32_t key_mask = 0xffffffU;
   [[nodiscard]] static std::uint32_t tag_of(alert_kind kind, std::uint32_t key) noexcept {
-    return (static_cast<std::uint32_t>(kind) << 24) | (key & no_key);
+    return (static_cast<std::uint32_t>(kind) << 24) | (key & key_mask);
   }
   [[nodiscard]] static alert_kind kind_of_tag(std::uint32_t tag) noexcept { return static_cast<alert_kind>(tag >> 24); }
-  [[nodiscard]] static std::uint32_t key_of_tag(std::uint32_t tag) noexcept { return tag & no_key; }
+  [[nodiscard]] static std::uint32_t key_of_tag(std::uint32_t tag) noexcept { return tag & key_mask; }
   /// True when an alert of this kind and key is open, or was raised earlier by this same event.
   [[nodiscard]] bool has_open(alert_kind kind, std::uint32_t key) const noexcept {
     const std::uint32_t t = tag_of(kind, key);
@@ -436,6 +437,12 @@ class session {
              std::string key, std::string message) {
     add_alert(out, e, kind, sev, std::move(key), std::move(message));
     new_tags_.push_back(tag_of(kind, key_id));
+  }
+
+  /// The number of an adverse event kind, or the next free number for a kind not reported yet.
+  [[nodiscard]] std::uint32_t adverse_kind_number(const std::string& kind) const {
+    const auto it = adverse_kinds_.find(kind);
+    return it != adverse_kinds_.end() ? it->second : static_cast<std::uint32_t>(adverse_kinds_.size());
   }
 
   decision check_screening(const event& e, const events::screening& s, screening_outcome& outcome) const;
@@ -480,6 +487,8 @@ class session {
   std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
   std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
   std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
+  std::unordered_map<std::string, std::uint32_t> adverse_kinds_;  // adverse event kind -> its number (never output)
+  std::vector<unsigned char> adverse_unresolved_;  // per kind number: 1 while reported and not resolved
 };
 
 // --- implementation ---------------------------------------------------------------------------
@@ -965,6 +974,7 @@ inline decision session::apply(const event& e) {
   std::optional<int> measure_total;
   const std::string* target = nullptr;
   std::optional<vitals_reading> reading;  // a vitals event's values: they may clear open alerts
+  std::optional<std::uint32_t> adverse_resolved;  // the adverse event kind this event resolves
 
   switch (type) {
     case event_type::screening: {
@@ -1101,13 +1111,25 @@ inline decision session::apply(const event& e) {
     case event_type::adverse_event: {
       const auto& a = std::get<events::adverse_event>(e.body);
       if (a.kind.empty()) return reject(e, errc::missing_field, "adverse event kind must not be empty");
-      if (a.severity != events::severity::mild) {
-        // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
-        // the event and never reaches the alert, which reports and logs show.
-        const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
-        raise(alerts, e, alert_kind::adverse_event,
-              a.severity == events::severity::severe ? alert_severity::critical : alert_severity::warning, no_key,
-              kind, std::string(enum_name(a.severity)) + " adverse event: " + kind);
+      // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
+      // the event and never reaches an alert or a message, which reports and logs show.
+      const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
+      const std::uint32_t k = adverse_kind_number(a.kind);
+      const bool unresolved = k < adverse_unresolved_.size() && adverse_unresolved_[k] != 0;
+      if (a.resolves()) {
+        if (!unresolved) {
+          return reject(e, errc::requirement_unmet, "no unresolved adverse event " + kind + " to resolve");
+        }
+        adverse_resolved = k;
+      } else if (a.severity != events::severity::mild) {
+        // One open alert per kind and level: a moderate and a severe report of the same kind
+        // raise one alert each; a repeated report while its alert is open raises none.
+        const bool severe = a.severity == events::severity::severe;
+        const std::uint32_t key = k * 2 + (severe ? 1U : 0U);
+        if (!has_open(alert_kind::adverse_event, key)) {
+          raise(alerts, e, alert_kind::adverse_event, severe ? alert_severity::critical : alert_severity::warning, key,
+                kind, std::string(enum_name(a.severity)) + " adverse event: " + kind);
+        }
       }
       break;
     }
@@ -1188,9 +1210,18 @@ inline decision session::apply(const event& e) {
     case event_type::signoff:
       st_.signoffs.push_back(signoff_record{std::get<events::signoff>(e.body).what, e.actor.role, e.at});
       break;
+    case event_type::adverse_event: {
+      const auto& a = std::get<events::adverse_event>(e.body);
+      const std::uint32_t k = adverse_kind_number(a.kind);
+      if (k == adverse_kinds_.size()) {
+        adverse_kinds_.emplace(a.kind, k);
+        adverse_unresolved_.push_back(0);
+      }
+      adverse_unresolved_[k] = adverse_resolved ? 0 : 1;
+      break;
+    }
     case event_type::note:
-    case event_type::intervention:
-    case event_type::adverse_event: break;
+    case event_type::intervention: break;
   }
   // Keep the new alerts, then close every alert whose condition this event cleared (an overdue
   // check that this very reading satisfies is recorded, already closed).
@@ -1210,6 +1241,8 @@ inline decision session::apply(const event& e) {
       overdue_open = true;
     } else if (kind == alert_kind::phase_overrun) {
       if (key != static_cast<std::uint32_t>(phase_index_)) a.open = false;
+    } else if (kind == alert_kind::adverse_event) {
+      if (adverse_resolved && key / 2 == *adverse_resolved) a.open = false;  // both levels of the kind
     } else if (reading && (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical)) {
       // A reading of the same sign within the alert's limits clears it.
       vitals_reading only;

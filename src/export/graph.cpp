@@ -258,6 +258,10 @@ diagram build(const protocol& p, const options& o) {
     const auto hold = limits_text(p.vitals.hold);
     const auto critical = limits_text(p.vitals.critical);
     if (!hold.empty()) n.label.push_back("dosing waits unless: " + hold);
+    for (const auto& band : p.vitals.hold_by_age) {
+      n.label.push_back("from age " + std::to_string(band.from_age) + ", unless: " +
+                        limits_text(hold_for_age(p.vitals, band.from_age)));
+    }
     if (!critical.empty()) n.label.push_back("critical alert unless: " + critical);
     for (const auto& target : dosing_nodes) d.edges.push_back({n.id, target, {}, true, false});
     d.nodes.push_back(std::move(n));

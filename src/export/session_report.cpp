@@ -67,6 +67,7 @@ struct digest {
   std::vector<alert> alerts;
   std::vector<rejection> rejections;
   std::size_t vitals_events = 0;
+  std::optional<int> age;  // from the last accepted screening: it picks the hold limits' age band
 };
 
 std::optional<phase_kind> kind_of(const protocol_summary& p, std::string_view id) {
@@ -130,6 +131,8 @@ digest digest_session(const session_report_input& in) {
       if (v->diastolic) g.diastolic.push_back({e.at, v->diastolic->count()});
       if (v->heart_rate) g.heart_rate.push_back({e.at, v->heart_rate->count()});
       if (v->spo2) g.spo2.push_back({e.at, v->spo2->count()});
+    } else if (const auto* sc = std::get_if<events::screening>(&e.body)) {
+      g.age = sc->age;
     } else if (const auto* ds = std::get_if<events::dose>(&e.body)) {
       g.doses.push_back({e.at, std::string(enum_name(ds->drug)), std::string(enum_name(ds->route)), ds->mg.count()});
     }
@@ -501,6 +504,7 @@ std::string event_type_name(const event& e) { return std::string(wire_name(e.typ
 std::string render_session_html(const session_report_input& in) {
   const digest g = digest_session(in);
   const auto& th = in.protocol.vitals;
+  const vitals_limits hold = hold_for_age(th, g.age);  // the subject's, by screening age
   page pg("Session report: " + in.session, "session-report", in.synthetic);
 
   std::vector<std::pair<std::string, std::string>> facts;
@@ -532,9 +536,9 @@ std::string render_session_html(const session_report_input& in) {
   pg.h2("Vital signs", "vitals");
   {
     std::vector<threshold> lim;
-    add_limit(lim, "hold SBP", th.hold.systolic_max, false);
-    add_limit(lim, "hold DBP", th.hold.diastolic_max, false);
-    add_limit(lim, "hold SBP min", th.hold.systolic_min, false);
+    add_limit(lim, "hold SBP", hold.systolic_max, false);
+    add_limit(lim, "hold DBP", hold.diastolic_max, false);
+    add_limit(lim, "hold SBP min", hold.systolic_min, false);
     add_limit(lim, "crit SBP", th.critical.systolic_max, true);
     add_limit(lim, "crit DBP", th.critical.diastolic_max, true);
     add_limit(lim, "crit SBP min", th.critical.systolic_min, true);
@@ -547,8 +551,8 @@ std::string render_session_html(const session_report_input& in) {
   }
   {
     std::vector<threshold> lim;
-    add_limit(lim, "hold max", th.hold.heart_rate_max, false);
-    add_limit(lim, "hold min", th.hold.heart_rate_min, false);
+    add_limit(lim, "hold max", hold.heart_rate_max, false);
+    add_limit(lim, "hold min", hold.heart_rate_min, false);
     add_limit(lim, "crit max", th.critical.heart_rate_max, true);
     add_limit(lim, "crit min", th.critical.heart_rate_min, true);
     pg.figure(
@@ -560,7 +564,7 @@ std::string render_session_html(const session_report_input& in) {
   }
   {
     std::vector<threshold> lim;
-    add_limit(lim, "hold min", th.hold.spo2_min, false);
+    add_limit(lim, "hold min", hold.spo2_min, false);
     add_limit(lim, "crit min", th.critical.spo2_min, true);
     pg.figure(vitals_svg(in, g, "SpO2", "%", "SpO2 (%)", {{"SpO2", "spo2", std::string(palette::green), &g.spo2}}, lim,
                          100.0),
@@ -623,6 +627,7 @@ std::string render_session_html(const session_report_input& in) {
 std::string render_session_text(const session_report_input& in) {
   const digest g = digest_session(in);
   const auto& th = in.protocol.vitals;
+  const vitals_limits hold = hold_for_age(th, g.age);  // the subject's, by screening age
   std::string out;
   auto line = [&](std::string_view key, const std::string& value) { out += pad(key, 9) + terminal_safe(value) + "\n"; };
   out += terminal_safe("kap session report: " + in.session + (in.synthetic ? "   [SYNTHETIC DATA]" : "")) + "\n";
@@ -657,13 +662,13 @@ std::string render_session_text(const session_report_input& in) {
   if (auto s = extreme(g.systolic, true)) {
     const auto d = extreme(g.diastolic, true);
     vit += "; BP max " + num(*s, 1) + "/" + (d ? num(*d, 1) : std::string("-")) + " mmHg (hold " +
-           lim(th.hold.systolic_max, th.hold.diastolic_max) + ", critical " +
+           lim(hold.systolic_max, hold.diastolic_max) + ", critical " +
            lim(th.critical.systolic_max, th.critical.diastolic_max) + ")";
   }
   if (auto h = extreme(g.heart_rate, true)) vit += "; HR max " + num(*h, 1) + "/min";
   if (auto o = extreme(g.spo2, false)) {
     vit += "; SpO2 min " + num(*o, 1) + "%";
-    if (th.hold.spo2_min) vit += " (hold " + num(th.hold.spo2_min->count(), 1) + "%)";
+    if (hold.spo2_min) vit += " (hold " + num(hold.spo2_min->count(), 1) + "%)";
   }
   line("vitals", vit);
   std::size_t crit = 0;

@@ -199,6 +199,25 @@ TEST(SessionReport, TextSummaryIsAFewAlignedLines) {
   EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 25);
 }
 
+TEST(SessionReport, HoldLimitsAreTheSubjectsAgeBand) {
+  // The sample's subject is 47 at screening: a band from 45 applies to them, one from 65 does not.
+  auto in = samples::session_sample();
+  kap::vitals_limits band;
+  band.systolic_max = kap::mmhg{150};
+  in.protocol.vitals.hold_by_age = {{65, band}};
+  EXPECT_NE(kap::reports::render_session_text(in).find("(hold 140/90, critical 180/110)"), std::string::npos);
+  in.protocol.vitals.hold_by_age = {{45, band}};
+  EXPECT_NE(kap::reports::render_session_text(in).find("(hold 150/90, critical 180/110)"), std::string::npos)
+      << kap::reports::render_session_text(in);
+  const auto root = parse_page(kap::reports::render_session_html(in));
+  std::vector<std::string> tips;
+  for (const auto* l : root.by_tag_class("svg", "vitals").front()->by_tag("line")) {
+    if (!l->by_tag("title").empty()) tips.push_back(l->by_tag("title").front()->text_content());
+  }
+  EXPECT_NE(std::find(tips.begin(), tips.end(), "hold SBP 150 mmHg"), tips.end());
+  EXPECT_EQ(std::find(tips.begin(), tips.end(), "hold SBP 140 mmHg"), tips.end());
+}
+
 TEST(SessionReport, SummarizeProtocolKeepsThresholdsAndPhases) {
   auto p = kap::json::reference_protocol("im-kap");
   ASSERT_TRUE(p);

@@ -31,6 +31,34 @@ TEST(ProtocolJson, ReadsWritesAndReadsBackTheSame) {
   EXPECT_EQ(kap::json::write_protocol(*back).value(), *text);
 }
 
+TEST(ProtocolJson, HoldLimitsByAgeRoundTripAndAreLeftOutWhenThereAreNone) {
+  std::ifstream in(std::string(KAP_TEST_DATA_DIR) + "/protocols/test-im-eu.json");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto p = kap::json::read_protocol(ss.str());
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_EQ(p->vitals.hold_by_age.size(), 1U);
+  EXPECT_EQ(p->vitals.hold_by_age[0].from_age, 65);
+  EXPECT_EQ(p->vitals.hold_by_age[0].hold.systolic_max, kap::mmhg{150});
+  EXPECT_FALSE(p->vitals.hold_by_age[0].hold.diastolic_max);
+  auto text = kap::json::write_protocol(*p);
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find(R"("hold_by_age":[{"from_age":65,"hold":{"systolic_max":150}}])"), std::string::npos) << *text;
+  auto back = kap::json::read_protocol(*text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, *p);
+  // A protocol without bands is written as before the field existed.
+  auto plain = kap::json::read_protocol(test_protocol_text());
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(kap::json::write_protocol(*plain)->find("hold_by_age"), std::string::npos);
+  auto bad = kap::json::read_protocol(
+      R"({"format":"kap.protocol/1","id":"x","initial":"a","phases":[{"id":"a","kind":"screening"}],)"
+      R"("vitals":{"hold_by_age":[{"hold":{"systolic_max":150}}]}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, kap::errc::missing_field);
+  EXPECT_EQ(bad.error().message, "/vitals/hold_by_age/0/from_age: missing required field");
+}
+
 TEST(ProtocolJson, OptionalSectionsTakeTheirDefaults) {
   auto p = kap::json::read_protocol(
       R"({"format":"kap.protocol/1","id":"tiny","initial":"a","phases":[{"id":"a","kind":"preparation"}]})");

@@ -79,6 +79,42 @@ TEST(Validate, DurationsLimitsAndSchedules) {
   EXPECT_TRUE(has(ps, "/limits/1/route", "a second limit for the same route")) << dump(ps);
 }
 
+TEST(Validate, HoldLimitsByAgeGoYoungestFirstAndGiveALimit) {
+  auto p = test_protocol();
+  const kap::vitals_limits eu{kap::mmhg{150}, {}, {}, {}, {}, {}, {}, {}};
+  p.vitals.hold_by_age = {{65, eu}, {65, eu}, {131, eu}, {80, {}}, {-1, eu}};
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/1/from_age", "bands go youngest first: 65 is not above 65")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/2/from_age", "must be between 0 and 130 years")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/3/from_age", "bands go youngest first: 80 is not above 131")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/3/hold", "a band needs at least one limit")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/4/from_age", "must be between 0 and 130 years")) << dump(ps);
+  EXPECT_FALSE(has(ps, "/vitals/hold_by_age/0/from_age", "must be between 0 and 130 years")) << dump(ps);
+  p.vitals.hold_by_age = {{65, eu}, {80, eu}};
+  EXPECT_TRUE(kap::check_protocol(p).empty()) << dump(kap::check_protocol(p));
+}
+
+TEST(Validate, HoldForAgePutsTheLastBandReachedOverTheDefault) {
+  auto p = test_protocol();
+  kap::vitals_limits older;
+  older.systolic_max = kap::mmhg{150};
+  kap::vitals_limits oldest;
+  oldest.systolic_max = kap::mmhg{160};
+  oldest.spo2_min = kap::spo2_percent{90};
+  p.vitals.hold_by_age = {{65, older}, {85, oldest}};
+  const auto& base = p.vitals.hold;
+  EXPECT_EQ(kap::hold_for_age(p.vitals, std::nullopt), base);
+  EXPECT_EQ(kap::hold_for_age(p.vitals, 64), base);
+  auto at65 = kap::hold_for_age(p.vitals, 65);
+  EXPECT_EQ(at65.systolic_max, kap::mmhg{150});
+  EXPECT_EQ(at65.diastolic_max, base.diastolic_max);  // a limit the band leaves out stays
+  EXPECT_EQ(at65.spo2_min, base.spo2_min);
+  auto at90 = kap::hold_for_age(p.vitals, 90);
+  EXPECT_EQ(at90.systolic_max, kap::mmhg{160});
+  EXPECT_EQ(at90.spo2_min, kap::spo2_percent{90});
+  EXPECT_EQ(at90.heart_rate_max, base.heart_rate_max);
+}
+
 TEST(Validate, MissingPiecesAndDuplicates) {
   auto p = test_protocol();
   p.phases.pop_back();  // no aborted phase

@@ -90,6 +90,58 @@ TEST_F(SessionTest, BloodPressureAboveTheHoldLimitBlocksDosingAndNamesTheValue) 
   EXPECT_EQ(s.blockers("guided_meditation", at("10:11")).at(0).message, "no dose given");
 }
 
+// test-im-eu is test-im with the EU SmPC's pre-dose guide: 150/90 from 65 years, 140/90 below.
+kap::session screened_at_age(const std::shared_ptr<const kap::validated_protocol>& eu, int age) {
+  kap::session s(eu, kap::session_id{"S-1"});
+  auto must = [&](const kap::event& e) {
+    const auto d = s.apply(e);
+    EXPECT_TRUE(d.accepted()) << e.id.str() << ": " << d.message;
+  };
+  must(ev("e-1", "09:30", "prescriber",
+          R"("type":"screening","weight_kg":80,"age":)" + std::to_string(age) +
+              R"(,"answers":{"aneurysmal_vascular_disease":false,"psychosis_history":false,"pregnancy":false,)"
+              R"("uncontrolled_hypertension":false})"));
+  must(ev("e-2", "09:31", "prescriber", R"("type":"consent","scope":"kap-session")"));
+  must(ev("e-3", "09:35", "prescriber", R"("type":"phase","to":"preparation")"));
+  must(ev("e-4", "09:40", "therapist", R"("type":"checklist","item":"intention_set")"));
+  must(ev("e-5", "09:41", "nurse", R"("type":"checklist","item":"fasting_confirmed")"));
+  must(ev("e-6", "09:42", "nurse", R"("type":"checklist","item":"driver_arranged")"));
+  return s;
+}
+
+TEST_F(SessionTest, HoldLimitsFollowTheScreeningAgeBand) {
+  const auto eu = kap::test::load_protocol("test-im-eu");
+  const auto reading = R"("type":"vitals","systolic":146,"diastolic":88,"heart_rate":72,"spo2":98)";
+  // Below 65: 146/88 is over the 140/90 hold limit; it raises a hold warning and blocks dosing.
+  auto young = screened_at_age(eu, 64);
+  EXPECT_EQ(young.hold_limits().systolic_max, kap::mmhg{140});
+  const auto y = young.apply(ev("e-7", "10:00", "nurse", reading));
+  ASSERT_EQ(y.alerts.size(), 1U);
+  EXPECT_EQ(y.alerts[0].message, "blood pressure 146/88 mmHg is above the 140/90 limit");
+  const auto blocked = young.apply(ev("e-8", "10:05", "therapist", R"("type":"phase","to":"dosing")"));
+  EXPECT_EQ(blocked.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(blocked.unmet.at(0).message, "blood pressure 146/88 mmHg is above the 140/90 limit");
+
+  // From 65: the same reading is within 150/90: no alert, and dosing may begin.
+  auto older = screened_at_age(eu, 65);
+  EXPECT_EQ(older.hold_limits().systolic_max, kap::mmhg{150});
+  EXPECT_EQ(older.hold_limits().diastolic_max, kap::mmhg{90});  // the band leaves diastolic as it was
+  const auto o = older.apply(ev("e-7", "10:00", "nurse", reading));
+  EXPECT_TRUE(o.alerts.empty());
+  KAP_ACCEPT(older, ev("e-8", "10:05", "therapist", R"("type":"phase","to":"dosing")"));
+  KAP_ACCEPT(older, ev("e-9", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  const auto high = older.apply(ev("e-10", "10:07", "nurse", R"("type":"vitals","systolic":155,"diastolic":88)"));
+  ASSERT_EQ(high.alerts.size(), 1U);
+  EXPECT_EQ(high.alerts[0].message, "blood pressure 155/88 mmHg is above the 150/90 limit");
+  // A reading within the band's limits closes the hold alert (it is judged by the same limits).
+  KAP_ACCEPT(older, ev("e-11", "10:08", "nurse", R"("type":"vitals","systolic":146,"diastolic":88)"));
+  EXPECT_TRUE(older.open_alerts().empty());
+
+  // Before screening the protocol's own hold limits apply.
+  kap::session unscreened(eu, kap::session_id{"S-1"});
+  EXPECT_EQ(unscreened.hold_limits(), eu->definition().vitals.hold);
+}
+
 TEST_F(SessionTest, StaleVitalsBlockDosing) {
   auto s = kap::test::session_at_dosing(p);
   const auto d = s.apply(ev("e-9", "10:20", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":40)"));

@@ -95,6 +95,15 @@ struct defaulted_members {
   static constexpr std::array<std::string_view, 0> names{};
 };
 
+/// Members of T that the writer leaves out while they are empty (members added to a format after
+/// its first release, so that what kap wrote before reads and writes the same). Specialise like
+/// `defaulted_members`; such a member must be defaulted too, so that the reader accepts its absence.
+template <class T>
+struct omitted_when_empty {
+  /// The member names left out while empty (none unless specialised).
+  static constexpr std::array<std::string_view, 0> names{};
+};
+
 /// Reads or writes one C++ type. Specialise for types that are not described structs or enums.
 /// A specialisation provides
 /// `static bool read(const boost::json::value&, T&, read_error&)` and
@@ -540,6 +549,12 @@ void write_members(std::string& out, const T& x, bool& first) {
     using member_t = std::remove_cvref_t<decltype(x.*m.pointer)>;
     if constexpr (detail::is_optional<member_t>::value) {
       if (!(x.*m.pointer)) return;
+    } else if constexpr (requires { (x.*m.pointer).empty(); } && omitted_when_empty<T>::names.size() > 0) {
+      if ((x.*m.pointer).empty()) {
+        for (const auto name : omitted_when_empty<T>::names) {
+          if (name == m.name) return;
+        }
+      }
     }
     if (!first) out.push_back(',');
     first = false;

@@ -37,7 +37,12 @@ struct defaulted_members<transition> {
 template <>
 struct defaulted_members<vitals_thresholds> {
   /// The members a reader may find absent (they keep their defaults).
-  static constexpr std::array<std::string_view, 2> names{"hold", "critical"};
+  static constexpr std::array<std::string_view, 3> names{"hold", "critical", "hold_by_age"};
+};
+template <>
+struct omitted_when_empty<vitals_thresholds> {
+  /// Written only when a protocol has age bands (added after kap.protocol/1's first files).
+  static constexpr std::array<std::string_view, 1> names{"hold_by_age"};
 };
 template <>
 struct defaulted_members<schedules> {

@@ -72,6 +72,12 @@ class protocol_builder {
   protocol_builder& vitals_hold(vitals_limits l) { p_.vitals.hold = l; return *this; }
   /// Sets the critical vitals limits.
   protocol_builder& vitals_critical(vitals_limits l) { p_.vitals.critical = l; return *this; }
+  /// Adds an age band: from `from_age` years on, the limits given in `l` replace the same limits
+  /// of the hold level (bands go youngest first; `validate` checks the order).
+  protocol_builder& vitals_hold_from_age(int from_age, vitals_limits l) {
+    p_.vitals.hold_by_age.push_back({from_age, l});
+    return *this;
+  }
   /// Schedules vitals every `every` while in any of `phases`.
   protocol_builder& vitals_every(minutes every, std::vector<std::string> phases) {
     p_.schedules.vitals.push_back(vitals_schedule{std::move(phases), every});

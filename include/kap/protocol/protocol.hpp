@@ -22,6 +22,8 @@
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <cstddef>
 #include <map>
@@ -73,13 +75,43 @@ struct transition {
 };
 BOOST_DESCRIBE_STRUCT(transition, (), (from, to, require))
 
+/// Hold limits for subjects from an age on: each limit given here replaces the same limit of
+/// `vitals_thresholds::hold` (for example the EU SmPC's 150/90 from 65 years).
+struct age_hold {
+  int from_age = 0;   ///< the youngest screening age, in years, the band applies to
+  vitals_limits hold;  ///< the limits that differ from the protocol's `hold` at that age
+  friend bool operator==(const age_hold&, const age_hold&) = default;
+};
+BOOST_DESCRIBE_STRUCT(age_hold, (), (from_age, hold))
+
 /// The two levels of vitals thresholds.
 struct vitals_thresholds {
   vitals_limits hold;      ///< outside these, dosing waits (a warning alert)
   vitals_limits critical;  ///< outside these, a critical alert
+  /// Hold limits by age, youngest band first: the last band whose `from_age` the screening age
+  /// reaches applies (see `hold_for_age`); before screening, and below the first band, `hold` does.
+  std::vector<age_hold> hold_by_age;
   friend bool operator==(const vitals_thresholds&, const vitals_thresholds&) = default;
 };
-BOOST_DESCRIBE_STRUCT(vitals_thresholds, (), (hold, critical))
+BOOST_DESCRIBE_STRUCT(vitals_thresholds, (), (hold, critical, hold_by_age))
+
+/// The hold limits for a subject of the given screening age (none yet: the protocol's `hold`).
+/// @param t the protocol's thresholds
+/// @param age the screening age in years, when screening recorded one
+/// @return `t.hold` with the limits of the last band of `t.hold_by_age` that `age` reaches put in
+[[nodiscard]] inline vitals_limits hold_for_age(const vitals_thresholds& t, std::optional<int> age) {
+  vitals_limits out = t.hold;
+  if (!age) return out;
+  const age_hold* band = nullptr;
+  for (const auto& b : t.hold_by_age) {
+    if (*age >= b.from_age) band = &b;
+  }
+  if (!band) return out;
+  boost::mp11::mp_for_each<boost::describe::describe_members<vitals_limits, boost::describe::mod_public>>([&](auto m) {
+    if (band->hold.*m.pointer) out.*m.pointer = band->hold.*m.pointer;
+  });
+  return out;
+}
 
 /// Vitals every `every` while in any of `phases`.
 struct vitals_schedule {

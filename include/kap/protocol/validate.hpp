@@ -9,8 +9,9 @@
 /// present; the initial phase present; an `aborted` phase present; every phase reachable from
 /// the initial one; a terminal phase reachable from every phase; min <= max durations; every
 /// dosing phase covered by a vitals schedule; dose limits with at least one amount bound, at
-/// most one limit per route, and a protocol with a dosing phase has limits; schedules and
-/// measure points refer to existing phases; requirement fields not empty.
+/// most one limit per route, and a protocol with a dosing phase has limits; hold limits by age
+/// youngest first, at ages 0-130, each band giving a limit; schedules and measure points refer to
+/// existing phases; requirement fields not empty.
 
 #include <kap/core/result.hpp>
 #include <kap/protocol/protocol.hpp>
@@ -225,6 +226,19 @@ inline std::vector<problem> check_protocol(const protocol& p) {
     }
   }
   detail::check_requirements(p.dose_requires, "/dose_requires", p, out);
+
+  // Hold limits by age: youngest first, within the plausible ages, each changing something.
+  for (std::size_t i = 0; i < p.vitals.hold_by_age.size(); ++i) {
+    const auto& band = p.vitals.hold_by_age[i];
+    const std::string at = "/vitals/hold_by_age/" + std::to_string(i);
+    if (band.from_age < 0 || band.from_age > 130) {
+      out.push_back({at + "/from_age", "must be between 0 and 130 years"});
+    } else if (i > 0 && band.from_age <= p.vitals.hold_by_age[i - 1].from_age) {
+      out.push_back({at + "/from_age", "bands go youngest first: " + std::to_string(band.from_age) + " is not above " +
+                                           std::to_string(p.vitals.hold_by_age[i - 1].from_age)});
+    }
+    if (band.hold == vitals_limits{}) out.push_back({at + "/hold", "a band needs at least one limit"});
+  }
 
   // Schedules.
   for (std::size_t i = 0; i < p.schedules.vitals.size(); ++i) {

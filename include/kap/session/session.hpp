@@ -164,6 +164,7 @@ class session {
     st_.protocol = protocol_->definition().id;
     st_.phase = protocol_->definition().initial;
     phase_index_ = protocol_->phase_index(st_.phase);
+    hold_ = protocol_->definition().vitals.hold;
     const auto& sched = protocol_->definition().schedules;
     schedule_since_.assign(sched.vitals.size(), std::nullopt);
     // Schedule tables by phase index, so the per-event schedule walk compares integers only.
@@ -242,6 +243,9 @@ class session {
   [[nodiscard]] const session_state& snapshot() const noexcept { return st_; }
   /// The protocol.
   [[nodiscard]] const protocol& definition() const noexcept { return protocol_->definition(); }
+  /// The hold limits for this subject: the protocol's, with its age band's put in once screening
+  /// recorded an age (see `hold_for_age`).
+  [[nodiscard]] const vitals_limits& hold_limits() const noexcept { return hold_; }
   /// The session id.
   [[nodiscard]] const session_id& id() const noexcept { return st_.id; }
 
@@ -487,6 +491,7 @@ class session {
   std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
   std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
   std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
+  vitals_limits hold_;                             // the hold limits for the subject's age
   std::unordered_map<std::string, std::uint32_t> adverse_kinds_;  // adverse event kind -> its number (never output)
   std::vector<unsigned char> adverse_unresolved_;  // per kind number: 1 while reported and not resolved
 };
@@ -572,7 +577,7 @@ inline std::optional<std::string> session::explain(const requirement& req, times
             return "checklist item " + r.item + " not done";
           }
         } else if constexpr (std::is_same_v<R, vitals_within>) {
-          const vitals_limits& lim = r.limits ? *r.limits : definition().vitals.hold;
+          const vitals_limits& lim = r.limits ? *r.limits : hold_;
           const timestamp oldest = t - r.max_age;
           const std::string age = std::to_string(r.max_age.count()) + " min";
           const bool bp_limited = lim.systolic_max || lim.diastolic_max || lim.systolic_min;
@@ -1070,8 +1075,8 @@ inline decision session::apply(const event& e) {
                 viol.message);
         }
       }
-      if (!within(r, def.vitals.hold)) {
-        for (auto& viol : check(r, def.vitals.hold)) {
+      if (!within(r, hold_)) {
+        for (auto& viol : check(r, hold_)) {
           const bool critical_too = std::any_of(critical.begin(), critical.end(),
                                                 [&](const vitals_violation& c) { return c.sign == viol.sign; });
           const auto sign = static_cast<std::uint32_t>(viol.sign);
@@ -1156,6 +1161,7 @@ inline decision session::apply(const event& e) {
       st_.screening_answers = s.answers;
       st_.weight = s.weight_kg;
       st_.age = s.age;
+      hold_ = hold_for_age(def.vitals, s.age);
       break;
     }
     case event_type::override_contraindication:
@@ -1256,7 +1262,7 @@ inline decision session::apply(const event& e) {
         case vital_sign::respiratory_rate: only.respiratory_rate = reading->respiratory_rate; break;
       }
       if (only.empty()) continue;
-      const vitals_limits& lim = kind == alert_kind::vitals_hold ? def.vitals.hold : def.vitals.critical;
+      const vitals_limits& lim = kind == alert_kind::vitals_hold ? hold_ : def.vitals.critical;
       if (within(only, lim)) a.open = false;
     }
   }

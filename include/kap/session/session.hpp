@@ -1284,8 +1284,10 @@ inline decision session::apply(const event& e) {
     open_tag_[kept] = open_tag_[j];
     ++kept;
   }
-  open_.resize(kept);
-  open_tag_.resize(kept);
+  if (kept != open_.size()) {
+    open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(kept), open_.end());
+    open_tag_.erase(open_tag_.begin() + static_cast<std::ptrdiff_t>(kept), open_tag_.end());
+  }
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);

@@ -576,6 +576,7 @@ class exporter {
                                       sev == "mild"       ? "Mild"
                                       : sev == "moderate" ? "Moderate"
                                                           : "Severe"));
+    if (a.outcome == events::adverse_outcome::ongoing) r["outcome"] = concept_of(coding(ae_outcome, "ongoing", "Ongoing"));
     if (last_dose) {
       object suspect;
       suspect["instance"] = urn_ref(*last_dose);

@@ -391,13 +391,16 @@ TEST(Fhir, AResolutionSetsTheOutcomeOfTheAdverseEventsItResolves) {
   std::vector<std::string> resolved;
   for (const auto& r : ae) {
     const std::string kind = codes(r.at("event")).at(0);
-    if (r.contains("outcome")) {
+    if (codes(r.at("event")).at(0) == "urn:kap:adverse-event|nausea") {
       EXPECT_EQ(codes(r.at("outcome")),
                 std::vector<std::string>{"http://terminology.hl7.org/CodeSystem/adverse-event-outcome|resolved"});
       EXPECT_EQ(kind, "urn:kap:adverse-event|nausea");
       resolved.push_back("urn:uuid:" + std::string(r.at("id").as_string()));
     } else {
+      // Said to be ongoing, and never resolved.
       EXPECT_EQ(kind, "urn:kap:adverse-event|dissociation");
+      EXPECT_EQ(codes(r.at("outcome")),
+                std::vector<std::string>{"http://terminology.hl7.org/CodeSystem/adverse-event-outcome|ongoing"});
     }
   }
   ASSERT_EQ(resolved.size(), 2U);

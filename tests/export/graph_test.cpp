@@ -107,6 +107,19 @@ TEST(Graph, DotOfImKapHasEveryPhaseTransitionAndNote) {
   EXPECT_EQ(count(dot, "penwidth"), 0U);  // nothing highlighted
 }
 
+TEST(Graph, TheDoseNoteListsHoldLimitsByAge) {
+  // The note gives the limits that apply from the band's age: the band's, over the others.
+  auto p = reference("esketamine-rems");
+  const std::string plain = kap::graph::render(p);
+  kap::vitals_limits band;
+  band.systolic_max = kap::mmhg{150};
+  p.vitals.hold_by_age.push_back({65, band});
+  const std::string dot = kap::graph::render(p);
+  EXPECT_NE(dot.find("dosing waits unless: BP <= 140/90"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("from age 65, unless: BP <= 150/90"), std::string::npos) << dot;
+  EXPECT_EQ(plain.find("from age"), std::string::npos);
+}
+
 TEST(Graph, NotesCanBeLeftOut) {
   kap::graph::options o;
   o.notes = false;

@@ -94,6 +94,18 @@ TEST(Validate, HoldLimitsByAgeGoYoungestFirstAndGiveALimit) {
   EXPECT_TRUE(kap::check_protocol(p).empty()) << dump(kap::check_protocol(p));
 }
 
+TEST(Validate, TheBuilderAddsAgeBandsInOrder) {
+  kap::vitals_limits older;
+  older.systolic_max = kap::mmhg{150};
+  kap::vitals_limits oldest;
+  oldest.systolic_max = kap::mmhg{160};
+  const auto b = kap::protocol_builder("bands").vitals_hold_from_age(65, older).vitals_hold_from_age(85, oldest);
+  const auto& bands = b.definition().vitals.hold_by_age;
+  ASSERT_EQ(bands.size(), 2U);
+  EXPECT_EQ(bands[0], (kap::age_hold{65, older}));
+  EXPECT_EQ(bands[1], (kap::age_hold{85, oldest}));
+}
+
 TEST(Validate, HoldForAgePutsTheLastBandReachedOverTheDefault) {
   auto p = test_protocol();
   kap::vitals_limits older;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 namespace {
@@ -140,6 +141,28 @@ TEST_F(SessionTest, HoldLimitsFollowTheScreeningAgeBand) {
   // Before screening the protocol's own hold limits apply.
   kap::session unscreened(eu, kap::session_id{"S-1"});
   EXPECT_EQ(unscreened.hold_limits(), eu->definition().vitals.hold);
+}
+
+TEST_F(SessionTest, AScreeningWithAnotherAgeJudgesOpenHoldAlertsAgain) {
+  const auto eu = kap::test::load_protocol("test-im-eu");
+  const std::string answers =
+      R"(,"answers":{"aneurysmal_vascular_disease":false,"psychosis_history":false,"pregnancy":false,"uncontrolled_hypertension":false})";
+  auto s = screened_at_age(eu, 64);
+  KAP_ACCEPT(s, ev("e-7", "10:00", "nurse", R"("type":"vitals","systolic":146,"diastolic":88,"heart_rate":72,"spo2":98)"));
+  ASSERT_EQ(s.open_alerts().size(), 1U);
+  // The age was mistyped: 74, not 64. The latest reading, 146/88, is within 150/90: the alert closes.
+  KAP_ACCEPT(s, ev("e-8", "10:01", "prescriber", R"("type":"screening","weight_kg":80,"age":74)" + answers));
+  EXPECT_TRUE(s.open_alerts().empty());
+  KAP_ACCEPT(s, ev("e-9", "10:05", "therapist", R"("type":"phase","to":"dosing")"));
+  // Back under 65 before any dose: no alert until the next reading, but dosing waits at once.
+  KAP_ACCEPT(s, ev("e-10", "10:06", "prescriber", R"("type":"screening","weight_kg":80,"age":60)" + answers));
+  EXPECT_TRUE(s.open_alerts().empty());
+  const auto dose = s.apply(ev("e-11", "10:07", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"));
+  EXPECT_EQ(dose.code, kap::errc::requirement_unmet);
+  EXPECT_EQ(dose.unmet.at(0).message, "blood pressure 146/88 mmHg is above the 140/90 limit");
+  const auto next = s.apply(ev("e-12", "10:08", "nurse", R"("type":"vitals","systolic":146,"diastolic":88)"));
+  ASSERT_EQ(next.alerts.size(), 1U);
+  EXPECT_EQ(next.alerts[0].kind, kap::alert_kind::vitals_hold);
 }
 
 TEST_F(SessionTest, StaleVitalsBlockDosing) {
@@ -701,6 +724,26 @@ TEST_F(SessionTest, AResolutionClosesBothLevelsOfItsKindAndNoOther) {
   KAP_ACCEPT(s, ev("r-2", "10:11", "nurse", R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"resolved")"));
   EXPECT_EQ(open_adverse(s), 0U);
   EXPECT_EQ(report("a-5", "10:12", "dissociation", "moderate").alerts.size(), 1U);
+}
+
+TEST_F(SessionTest, ASessionRecordsAtMostSoManyAdverseEventKinds) {
+  auto s = kap::test::session_at_dosing(p);
+  const kap::timestamp t0 = at("10:06");
+  auto report = [&](int n, const std::string& kind, const std::string& extra = "") {
+    kap::event e = ev("a-" + std::to_string(n), "10:06", "nurse",
+                      R"("type":"adverse_event","kind":")" + kind + R"(","severity":"mild")" + extra);
+    e.at = t0 + std::chrono::seconds{n};
+    return s.apply(e);
+  };
+  for (int k = 0; k < 1024; ++k) ASSERT_TRUE(report(k, "kind-" + std::to_string(k)).accepted()) << k;
+  const std::string before = state_of(s);
+  const auto over = report(1024, "kind-1024");
+  EXPECT_EQ(over.code, kap::errc::out_of_range);
+  EXPECT_EQ(over.message, "a session records at most 1024 distinct adverse event kinds");
+  EXPECT_EQ(state_of(s), before);
+  // Kinds already recorded go on as before.
+  EXPECT_TRUE(report(1025, "kind-7").accepted());
+  EXPECT_TRUE(report(1026, "kind-7", R"(,"outcome":"resolved")").accepted());
 }
 
 TEST_F(SessionTest, AResolutionOfFreeTextNamesNoneOfIt) {

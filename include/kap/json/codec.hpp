@@ -104,6 +104,19 @@ struct omitted_when_empty {
   static constexpr std::array<std::string_view, 0> names{};
 };
 
+namespace detail {
+/// True when every member T's writer leaves out while empty may also be absent when read.
+template <class T>
+constexpr bool omitted_are_defaulted() {
+  for (const auto o : omitted_when_empty<T>::names) {
+    bool found = false;
+    for (const auto d : defaulted_members<T>::names) found = found || d == o;
+    if (!found) return false;
+  }
+  return true;
+}
+}  // namespace detail
+
 /// Reads or writes one C++ type. Specialise for types that are not described structs or enums.
 /// A specialisation provides
 /// `static bool read(const boost::json::value&, T&, read_error&)` and
@@ -545,6 +558,8 @@ bool reject_unknown_keys(const boost::json::object& obj, read_error& e, std::ini
 /// Writes the members of a described struct, without braces; `first` tracks the comma.
 template <class T>
 void write_members(std::string& out, const T& x, bool& first) {
+  static_assert(detail::omitted_are_defaulted<T>(),
+                "a member written only when not empty must be in defaulted_members, so that it reads back");
   boost::mp11::mp_for_each<detail::members_of<T>>([&](auto m) {
     using member_t = std::remove_cvref_t<decltype(x.*m.pointer)>;
     if constexpr (detail::is_optional<member_t>::value) {

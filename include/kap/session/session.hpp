@@ -109,7 +109,10 @@ struct due_item {
 };
 BOOST_DESCRIBE_STRUCT(due_item, (), (kind, what, due_at, overdue))
 
-/// Everything a session knows, as one serialisable value (see `session::snapshot`).
+/// What a session reports, as one serialisable value (see `session::snapshot`). The engine also
+/// keeps working indexes that are not part of it and are rebuilt by replaying the events: the id
+/// index, the due checks, and the adverse event kinds reported and not yet resolved (kept apart
+/// because a kind may be free text).
 struct session_state {
   session_id id;  ///< the session's id
   protocol_id protocol;  ///< the protocol it runs under
@@ -443,6 +446,29 @@ class session {
     new_tags_.push_back(tag_of(kind, key_id));
   }
 
+  /// The latest reading of one sign (both pressures for blood pressure), from the state.
+  [[nodiscard]] vitals_reading latest_reading(vital_sign sign) const {
+    vitals_reading r;
+    switch (sign) {
+      case vital_sign::blood_pressure:
+        if (st_.systolic) r.systolic = mmhg{st_.systolic->value};
+        if (st_.diastolic) r.diastolic = mmhg{st_.diastolic->value};
+        break;
+      case vital_sign::heart_rate:
+        if (st_.heart_rate) r.heart_rate = bpm{st_.heart_rate->value};
+        break;
+      case vital_sign::spo2:
+        if (st_.spo2) r.spo2 = spo2_percent{st_.spo2->value};
+        break;
+      case vital_sign::respiratory_rate:
+        if (st_.respiratory_rate) r.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
+        break;
+    }
+    return r;
+  }
+  /// Distinct adverse event kinds one session records (a clinical session has a handful; the
+  /// bound keeps alert keys unique and the table small whatever a stream holds).
+  static constexpr std::size_t max_adverse_kinds = 1024;
   /// The number of an adverse event kind, or the next free number for a kind not reported yet.
   [[nodiscard]] std::uint32_t adverse_kind_number(const std::string& kind) const {
     const auto it = adverse_kinds_.find(kind);
@@ -980,6 +1006,7 @@ inline decision session::apply(const event& e) {
   const std::string* target = nullptr;
   std::optional<vitals_reading> reading;  // a vitals event's values: they may clear open alerts
   std::optional<std::uint32_t> adverse_resolved;  // the adverse event kind this event resolves
+  bool hold_changed = false;  // a screening moved the subject to other hold limits
 
   switch (type) {
     case event_type::screening: {
@@ -1120,6 +1147,10 @@ inline decision session::apply(const event& e) {
       // the event and never reaches an alert or a message, which reports and logs show.
       const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
       const std::uint32_t k = adverse_kind_number(a.kind);
+      if (k == adverse_kinds_.size() && k >= max_adverse_kinds && !a.resolves()) {
+        return reject(e, errc::out_of_range,
+                      "a session records at most " + std::to_string(max_adverse_kinds) + " distinct adverse event kinds");
+      }
       const bool unresolved = k < adverse_unresolved_.size() && adverse_unresolved_[k] != 0;
       if (a.resolves()) {
         if (!unresolved) {
@@ -1161,7 +1192,9 @@ inline decision session::apply(const event& e) {
       st_.screening_answers = s.answers;
       st_.weight = s.weight_kg;
       st_.age = s.age;
-      hold_ = hold_for_age(def.vitals, s.age);
+      const vitals_limits hold = hold_for_age(def.vitals, s.age);
+      hold_changed = hold != hold_;
+      hold_ = hold;
       break;
     }
     case event_type::override_contraindication:
@@ -1264,6 +1297,12 @@ inline decision session::apply(const event& e) {
       if (only.empty()) continue;
       const vitals_limits& lim = kind == alert_kind::vitals_hold ? hold_ : def.vitals.critical;
       if (within(only, lim)) a.open = false;
+    } else if (kind == alert_kind::vitals_hold && hold_changed) {
+      // Other hold limits (a screening with another age): the latest reading of the sign is
+      // judged again. A reading that the new limits put outside raises its alert when the next
+      // reading comes; until then `vitals_within` already refuses it.
+      const vitals_reading only = latest_reading(static_cast<vital_sign>(key));
+      if (!only.empty() && within(only, hold_)) a.open = false;
     }
   }
   // The parts of the schedule this event changed are walked again; the others keep their answer.

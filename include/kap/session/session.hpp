@@ -446,25 +446,29 @@ class session {
     new_tags_.push_back(tag_of(kind, key_id));
   }
 
-  /// The latest reading of one sign (both pressures for blood pressure), from the state.
-  [[nodiscard]] vitals_reading latest_reading(vital_sign sign) const {
+  /// The latest value of every sign, from the state.
+  [[nodiscard]] vitals_reading latest_readings() const {
     vitals_reading r;
+    if (st_.systolic) r.systolic = mmhg{st_.systolic->value};
+    if (st_.diastolic) r.diastolic = mmhg{st_.diastolic->value};
+    if (st_.heart_rate) r.heart_rate = bpm{st_.heart_rate->value};
+    if (st_.spo2) r.spo2 = spo2_percent{st_.spo2->value};
+    if (st_.respiratory_rate) r.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
+    return r;
+  }
+  /// The values of one sign in `r` (both pressures for blood pressure), the others left out.
+  [[nodiscard]] static vitals_reading only_sign(const vitals_reading& r, vital_sign sign) noexcept {
+    vitals_reading only;
     switch (sign) {
       case vital_sign::blood_pressure:
-        if (st_.systolic) r.systolic = mmhg{st_.systolic->value};
-        if (st_.diastolic) r.diastolic = mmhg{st_.diastolic->value};
+        only.systolic = r.systolic;
+        only.diastolic = r.diastolic;
         break;
-      case vital_sign::heart_rate:
-        if (st_.heart_rate) r.heart_rate = bpm{st_.heart_rate->value};
-        break;
-      case vital_sign::spo2:
-        if (st_.spo2) r.spo2 = spo2_percent{st_.spo2->value};
-        break;
-      case vital_sign::respiratory_rate:
-        if (st_.respiratory_rate) r.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
-        break;
+      case vital_sign::heart_rate: only.heart_rate = r.heart_rate; break;
+      case vital_sign::spo2: only.spo2 = r.spo2; break;
+      case vital_sign::respiratory_rate: only.respiratory_rate = r.respiratory_rate; break;
     }
-    return r;
+    return only;
   }
   /// Distinct adverse event kinds one session records (a clinical session has a handful; the
   /// bound keeps alert keys unique and the table small whatever a stream holds).
@@ -607,7 +611,6 @@ inline std::optional<std::string> session::explain(const requirement& req, times
           const timestamp oldest = t - r.max_age;
           const std::string age = std::to_string(r.max_age.count()) + " min";
           const bool bp_limited = lim.systolic_max || lim.diastolic_max || lim.systolic_min;
-          vitals_reading latest;
           auto fresh = [&](const std::optional<last_reading>& x, std::string_view name,
                            bool limited) -> std::optional<std::string> {
             if (!limited) return std::nullopt;
@@ -621,11 +624,7 @@ inline std::optional<std::string> session::explain(const requirement& req, times
                                lim.respiratory_rate_min || lim.respiratory_rate_max)) {
             return why;
           }
-          if (st_.systolic) latest.systolic = mmhg{st_.systolic->value};
-          if (st_.diastolic) latest.diastolic = mmhg{st_.diastolic->value};
-          if (st_.heart_rate) latest.heart_rate = bpm{st_.heart_rate->value};
-          if (st_.spo2) latest.spo2 = spo2_percent{st_.spo2->value};
-          if (st_.respiratory_rate) latest.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
+          const vitals_reading latest = latest_readings();
           if (!within(latest, lim)) return check(latest, lim).front().message;
         } else if constexpr (std::is_same_v<R, min_time_in_phase>) {
           const timestamp since = st_.phase_since.value_or(t);
@@ -1284,16 +1283,7 @@ inline decision session::apply(const event& e) {
       if (adverse_resolved && key / 2 == *adverse_resolved) a.open = false;  // both levels of the kind
     } else if (reading && (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical)) {
       // A reading of the same sign within the alert's limits clears it.
-      vitals_reading only;
-      switch (static_cast<vital_sign>(key)) {
-        case vital_sign::blood_pressure:
-          only.systolic = reading->systolic;
-          only.diastolic = reading->diastolic;
-          break;
-        case vital_sign::heart_rate: only.heart_rate = reading->heart_rate; break;
-        case vital_sign::spo2: only.spo2 = reading->spo2; break;
-        case vital_sign::respiratory_rate: only.respiratory_rate = reading->respiratory_rate; break;
-      }
+      const vitals_reading only = only_sign(*reading, static_cast<vital_sign>(key));
       if (only.empty()) continue;
       const vitals_limits& lim = kind == alert_kind::vitals_hold ? hold_ : def.vitals.critical;
       if (within(only, lim)) a.open = false;
@@ -1301,7 +1291,7 @@ inline decision session::apply(const event& e) {
       // Other hold limits (a screening with another age): the latest reading of the sign is
       // judged again. A reading that the new limits put outside raises its alert when the next
       // reading comes; until then `vitals_within` already refuses it.
-      const vitals_reading only = latest_reading(static_cast<vital_sign>(key));
+      const vitals_reading only = only_sign(latest_readings(), static_cast<vital_sign>(key));
       if (!only.empty() && within(only, hold_)) a.open = false;
     }
   }

@@ -816,4 +816,43 @@ TEST_F(SessionTest, RejectionsUseTheRightArticle) {
   EXPECT_TRUE(u.accepted());
 }
 
+TEST_F(SessionTest, ACriticalLimitTighterThanTheHoldLimitStillRaisesACriticalAlert) {
+  // The engine first asks whether a reading is within both sets of limits at once; that test
+  // must take the tighter bound of each pair, and a bound only one set has.
+  auto def = p->definition();
+  def.vitals.critical.heart_rate_max = kap::bpm{105};  // below the hold limit of 110
+  def.vitals.critical.respiratory_rate_min = kap::breaths_per_min{10};  // the hold set has none
+  auto v = kap::validate(def);
+  ASSERT_TRUE(v);
+  auto s = kap::test::session_at_dosing(std::make_shared<const kap::validated_protocol>(std::move(*v)));
+  const auto hr = s.apply(ev("e-9", "10:06", "nurse", R"("type":"vitals","heart_rate":107)"));
+  ASSERT_TRUE(hr.accepted());
+  ASSERT_EQ(hr.alerts.size(), 1U);
+  EXPECT_EQ(hr.alerts[0].kind, kap::alert_kind::vitals_critical);
+  EXPECT_EQ(hr.alerts[0].message, "heart rate 107/min is above the 105 limit");
+  const auto rr = s.apply(ev("e-10", "10:07", "nurse", R"("type":"vitals","respiratory_rate":8)"));
+  ASSERT_EQ(rr.alerts.size(), 1U);
+  EXPECT_EQ(rr.alerts[0].message, "respiratory rate 8/min is below the 10 limit");
+  // Readings within both close them, sign by sign.
+  KAP_ACCEPT(s, ev("e-11", "10:08", "nurse", R"("type":"vitals","heart_rate":100)"));
+  ASSERT_EQ(s.open_alerts().size(), 1U);
+  EXPECT_EQ(s.open_alerts()[0].key, "respiratory_rate");
+  KAP_ACCEPT(s, ev("e-12", "10:09", "nurse", R"("type":"vitals","respiratory_rate":12)"));
+  EXPECT_TRUE(s.open_alerts().empty());
+}
+
+TEST_F(SessionTest, EveryImplausibleVitalIsNamed) {
+  auto s = kap::test::session_at_dosing(p);
+  const std::string before = state_of(s);
+  const auto hr = s.apply(ev("e-9", "10:06", "nurse", R"("type":"vitals","systolic":120,"heart_rate":301)"));
+  EXPECT_EQ(hr.code, kap::errc::out_of_range);
+  EXPECT_EQ(hr.message, "heart_rate 301 is outside 0-300");
+  // Two values out of range: the first in reading order is named.
+  const auto two = s.apply(ev("e-10", "10:06", "nurse", R"("type":"vitals","diastolic":251,"respiratory_rate":120)"));
+  EXPECT_EQ(two.message, "diastolic 251 is outside 0-250");
+  const auto rr = s.apply(ev("e-11", "10:06", "nurse", R"("type":"vitals","respiratory_rate":120)"));
+  EXPECT_EQ(rr.message, "respiratory_rate 120 is outside 0-100");
+  EXPECT_EQ(state_of(s), before);
+}
+
 }  // namespace

@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -168,6 +169,14 @@ class session {
     st_.phase = protocol_->definition().initial;
     phase_index_ = protocol_->phase_index(st_.phase);
     hold_ = protocol_->definition().vitals.hold;
+    for (std::size_t t = 0; t < event_type_count; ++t) {
+      for (const role r : protocol_->permission_for(static_cast<event_type>(t)).roles) {
+        if (static_cast<unsigned>(r) < 32) may_record_[t] |= 1U << static_cast<unsigned>(r);
+      }
+    }
+    hold_bounds_ = bounds_of(hold_);
+    critical_bounds_ = bounds_of(protocol_->definition().vitals.critical);
+    calm_bounds_ = tighter(hold_bounds_, critical_bounds_);
     const auto& sched = protocol_->definition().schedules;
     schedule_since_.assign(sched.vitals.size(), std::nullopt);
     // Schedule tables by phase index, so the per-event schedule walk compares integers only.
@@ -254,21 +263,21 @@ class session {
 
  private:
   // Rejections ---------------------------------------------------------------------------------
-  decision reject(const event& e, errc code, std::string message, std::vector<unmet> unmet = {},
-                  std::vector<alert> alerts = {}) const {
+  /// Marks `d` rejected (it was accepted so far and changed nothing). Returns false, so a check
+  /// can end with `return reject(...)`.
+  bool reject(decision& d, const event& e, errc code, std::string message, std::vector<unmet> unmet = {},
+              std::vector<alert> alerts = {}) const {
     if (log_->enabled(log_level::debug)) {
       log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                         std::string(wire_name(e.type())) + ") rejected: " +
                                         std::string(to_string(code)));
     }
-    decision d;
-    d.event = e.id;
     d.outcome = outcome::rejected;
     d.code = code;
     d.message = std::move(message);
     d.unmet = std::move(unmet);
     d.alerts = std::move(alerts);
-    return d;
+    return false;
   }
 
   static void prefetch(const void* p) noexcept {
@@ -456,19 +465,90 @@ class session {
     if (st_.respiratory_rate) r.respiratory_rate = breaths_per_min{st_.respiratory_rate->value};
     return r;
   }
-  /// The values of one sign in `r` (both pressures for blood pressure), the others left out.
-  [[nodiscard]] static vitals_reading only_sign(const vitals_reading& r, vital_sign sign) noexcept {
-    vitals_reading only;
-    switch (sign) {
-      case vital_sign::blood_pressure:
-        only.systolic = r.systolic;
-        only.diastolic = r.diastolic;
-        break;
-      case vital_sign::heart_rate: only.heart_rate = r.heart_rate; break;
-      case vital_sign::spo2: only.spo2 = r.spo2; break;
-      case vital_sign::respiratory_rate: only.respiratory_rate = r.respiratory_rate; break;
+  // A reading as five numbers (systolic, diastolic, heart rate, SpO2, respiratory rate) with a
+  // bit per value present, and limits as lower and upper bounds on them with a bit per bound
+  // set: the checks on every reading compare numbers under masks, without branching on
+  // optionals or copying readings. `check` still words a violation.
+  struct vitals_values {
+    std::array<double, 5> v{};
+    unsigned present = 0;
+  };
+  struct vitals_bounds {
+    std::array<double, 5> lo{};
+    std::array<double, 5> hi{};
+    unsigned has_lo = 0;
+    unsigned has_hi = 0;
+  };
+  template <class Reading>  // events::vitals or vitals_reading
+  [[nodiscard]] static vitals_values values_of(const Reading& r) noexcept {
+    vitals_values out;
+    auto put = [&](unsigned i, const auto& x) {
+      if (x) {
+        out.v[i] = x->count();
+        out.present |= 1U << i;
+      }
+    };
+    put(0, r.systolic);
+    put(1, r.diastolic);
+    put(2, r.heart_rate);
+    put(3, r.spo2);
+    put(4, r.respiratory_rate);
+    return out;
+  }
+  [[nodiscard]] static vitals_bounds bounds_of(const vitals_limits& l) noexcept {
+    vitals_bounds b;
+    auto put = [](std::array<double, 5>& to, unsigned& has, unsigned i, const auto& x) {
+      if (x) {
+        to[i] = x->count();
+        has |= 1U << i;
+      }
+    };
+    put(b.lo, b.has_lo, 0, l.systolic_min);
+    put(b.hi, b.has_hi, 0, l.systolic_max);
+    put(b.hi, b.has_hi, 1, l.diastolic_max);
+    put(b.lo, b.has_lo, 2, l.heart_rate_min);
+    put(b.hi, b.has_hi, 2, l.heart_rate_max);
+    put(b.lo, b.has_lo, 3, l.spo2_min);
+    put(b.lo, b.has_lo, 4, l.respiratory_rate_min);
+    put(b.hi, b.has_hi, 4, l.respiratory_rate_max);
+    return b;
+  }
+  /// The bounds both `a` and `b` allow (a reading within them is within each).
+  [[nodiscard]] static vitals_bounds tighter(const vitals_bounds& a, const vitals_bounds& b) noexcept {
+    vitals_bounds out;
+    for (unsigned i = 0; i < 5; ++i) {
+      const unsigned bit = 1U << i;
+      const bool a_lo = (a.has_lo & bit) != 0;
+      const bool b_lo = (b.has_lo & bit) != 0;
+      const bool a_hi = (a.has_hi & bit) != 0;
+      const bool b_hi = (b.has_hi & bit) != 0;
+      out.lo[i] = a_lo && b_lo ? std::max(a.lo[i], b.lo[i]) : a_lo ? a.lo[i] : b.lo[i];
+      out.hi[i] = a_hi && b_hi ? std::min(a.hi[i], b.hi[i]) : a_hi ? a.hi[i] : b.hi[i];
     }
-    return only;
+    out.has_lo = a.has_lo | b.has_lo;
+    out.has_hi = a.has_hi | b.has_hi;
+    return out;
+  }
+  /// The values a sign covers, as bits of `vitals_values::present` (both pressures for blood pressure).
+  [[nodiscard]] static constexpr unsigned sign_bits(vital_sign sign) noexcept {
+    switch (sign) {
+      case vital_sign::blood_pressure: return 3U;
+      case vital_sign::heart_rate: return 4U;
+      case vital_sign::spo2: return 8U;
+      case vital_sign::respiratory_rate: return 16U;
+    }
+    return 0;
+  }
+  /// True when the values present among `bits` are within the bounds (the same rule as
+  /// `kap::within`: a value equal to a bound is within it, an absent value is not judged).
+  [[nodiscard]] static bool within_bounds(const vitals_values& x, const vitals_bounds& b, unsigned bits = 31U) noexcept {
+    const unsigned judged = x.present & bits;
+    for (unsigned i = 0; i < 5; ++i) {
+      if ((judged >> i & 1U) == 0) continue;
+      if ((b.has_lo >> i & 1U) != 0 && x.v[i] < b.lo[i]) return false;
+      if ((b.has_hi >> i & 1U) != 0 && x.v[i] > b.hi[i]) return false;
+    }
+    return true;
   }
   /// Distinct adverse event kinds one session records (a clinical session has a handful; the
   /// bound keeps alert keys unique and the table small whatever a stream holds).
@@ -479,8 +559,13 @@ class session {
     return it != adverse_kinds_.end() ? it->second : static_cast<std::uint32_t>(adverse_kinds_.size());
   }
 
-  decision check_screening(const event& e, const events::screening& s, screening_outcome& outcome) const;
-  decision check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg) const;
+  // The type-specific checks that need more than a few lines: true when the event passes them,
+  // else false with `out` rejected.
+  bool check_screening(const event& e, const events::screening& s, decision& out) const;
+  bool check_dose(const event& e, const events::dose& dose, std::optional<mg_per_kg>& per_kg, decision& out) const;
+  /// Checks `e` and, when it passes, commits it; `d` is accepted on entry (with the event's id)
+  /// and left accepted with the alerts raised, or duplicate, or rejected with nothing changed.
+  bool decide(const event& e, decision& d);
   [[nodiscard]] screening_outcome evaluate_screening(const std::map<std::string, bool>& answers,
                                                      const std::vector<std::string>& overridden) const;
 
@@ -521,7 +606,11 @@ class session {
   std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
   std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
   std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
+  std::array<std::uint32_t, event_type_count> may_record_{};  // per event type: a bit per role allowed to record it
   vitals_limits hold_;                             // the hold limits for the subject's age
+  vitals_bounds hold_bounds_;                      // hold_ as bounds
+  vitals_bounds critical_bounds_;                  // the protocol's critical limits as bounds
+  vitals_bounds calm_bounds_;                      // within both: no vitals alert
   std::unordered_map<std::string, std::uint32_t> adverse_kinds_;  // adverse event kind -> its number (never output)
   std::vector<unsigned char> adverse_unresolved_;  // per kind number: 1 while reported and not resolved
 };
@@ -609,12 +698,14 @@ inline std::optional<std::string> session::explain(const requirement& req, times
         } else if constexpr (std::is_same_v<R, vitals_within>) {
           const vitals_limits& lim = r.limits ? *r.limits : hold_;
           const timestamp oldest = t - r.max_age;
-          const std::string age = std::to_string(r.max_age.count()) + " min";
+
           const bool bp_limited = lim.systolic_max || lim.diastolic_max || lim.systolic_min;
           auto fresh = [&](const std::optional<last_reading>& x, std::string_view name,
                            bool limited) -> std::optional<std::string> {
             if (!limited) return std::nullopt;
-            if (!x || x->at < oldest) return "no " + std::string(name) + " recorded in the last " + age;
+            if (!x || x->at < oldest) {
+              return "no " + std::string(name) + " recorded in the last " + std::to_string(r.max_age.count()) + " min";
+            }
             return std::nullopt;
           };
           if (auto why = fresh(st_.systolic, "blood pressure", bp_limited)) return why;
@@ -814,75 +905,75 @@ inline screening_outcome session::evaluate_screening(const std::map<std::string,
   return o;
 }
 
-inline decision session::check_screening(const event& e, const events::screening& s,
-                                         screening_outcome& outcome) const {
+inline bool session::check_screening(const event& e, const events::screening& s, decision& out) const {
   if (!st_.doses.empty()) {
-    return reject(e, errc::requirement_unmet, "screening cannot change after a dose has been given");
+    return reject(out, e, errc::requirement_unmet, "screening cannot change after a dose has been given");
   }
   if (s.weight_kg.count() <= 0 || s.weight_kg.count() > max_plausible_weight_kg) {
-    return reject(e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
+    return reject(out, e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
   }
   if (s.age < 0 || s.age > max_plausible_age) {
-    return reject(e, errc::out_of_range, "age " + std::to_string(s.age) + " is outside 0-130");
+    return reject(out, e, errc::out_of_range, "age " + std::to_string(s.age) + " is outside 0-130");
   }
   for (const auto& [name, yes] : s.answers) {
     (void)yes;
     bool known = false;
     for (const auto& c : definition().contraindications) known = known || c.name == name;
     if (!known) {
-      return reject(e, errc::unknown_field, "screening answer for \"" + name.substr(0, 64) +
+      return reject(out, e, errc::unknown_field, "screening answer for \"" + name.substr(0, 64) +
                                                 "\", which this protocol does not ask about");
     }
   }
   for (const auto& c : definition().contraindications) {
-    if (!s.answers.contains(c.name)) return reject(e, errc::missing_field, "screening has no answer for " + c.name);
+    if (!s.answers.contains(c.name)) return reject(out, e, errc::missing_field, "screening has no answer for " + c.name);
   }
-  outcome = evaluate_screening(s.answers, overridden_);
-  return decision{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
+  return true;
 }
 
-inline decision session::check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg) const {
+inline bool session::check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg,
+                                decision& out) const {
   if (is_excluded()) {
-    return reject(e, errc::excluded,
+    return reject(out, e, errc::excluded,
                   "screening excluded the subject (" + st_.screening.absolute_present.front() + "); no dose may be given");
   }
   if (current_kind() != phase_kind::dosing) {
-    return reject(e, errc::requirement_unmet, "doses are recorded in a dosing phase, not in " + st_.phase);
+    return reject(out, e, errc::requirement_unmet, "doses are recorded in a dosing phase, not in " + st_.phase);
   }
   std::vector<unmet> missing;
   collect(definition().dose_requires, e.at, missing);
   if (!missing.empty()) {
     std::string msg = "dose requirements not met: " + missing.front().message;
-    return reject(e, errc::requirement_unmet, std::move(msg), std::move(missing));
+    return reject(out, e, errc::requirement_unmet, std::move(msg), std::move(missing));
   }
   const dose_limit* lim = definition().find_limit(d.route);
   const std::string route_name(enum_name(d.route));
   std::vector<alert> alerts;
   auto refuse = [&](std::string why) {
     add_alert(alerts, e, alert_kind::dose_limit, alert_severity::critical, route_name, why);
-    return reject(e, errc::dose_limit, std::move(why), {}, std::move(alerts));
+    return reject(out, e, errc::dose_limit, std::move(why), {}, std::move(alerts));
   };
   if (!lim) return refuse("route " + route_name + " is not allowed by this protocol");
   if (d.drug != lim->drug) {
     return refuse(std::string(enum_name(d.drug)) + " is not allowed by the " + route_name + " route of this protocol");
   }
-  if (d.mg.count() <= 0) return reject(e, errc::out_of_range, "dose must be more than 0 mg");
-  const std::string mg_text = detail::num(d.mg.count()) + " mg";
+  if (d.mg.count() <= 0) return reject(out, e, errc::out_of_range, "dose must be more than 0 mg");
+  // Built only for a refusal's sentence.
+  const auto mg_text = [&] { return detail::num(d.mg.count()) + " mg"; };
   if (lim->max_mg && d.mg > *lim->max_mg) {
-    return refuse(mg_text + " is above the " + detail::num(lim->max_mg->count()) + " mg limit per dose");
+    return refuse(mg_text() + " is above the " + detail::num(lim->max_mg->count()) + " mg limit per dose");
   }
   if (lim->min_mg && d.mg < *lim->min_mg) {
-    return refuse(mg_text + " is below the " + detail::num(lim->min_mg->count()) + " mg minimum per dose");
+    return refuse(mg_text() + " is below the " + detail::num(lim->min_mg->count()) + " mg minimum per dose");
   }
   if (st_.weight) per_kg = d.mg / *st_.weight;
   if (lim->max_mg_per_kg) {
     if (!st_.weight) {
-      return reject(e, errc::requirement_unmet, "a weight-based limit needs a screening weight",
+      return reject(out, e, errc::requirement_unmet, "a weight-based limit needs a screening weight",
                     {{"screening_passed", "no screening weight recorded"}});
     }
     const milligrams allowed = *lim->max_mg_per_kg * *st_.weight;
     if (d.mg > allowed * (1 + 1e-9)) {
-      return refuse(mg_text + " is " + detail::num(std::round(per_kg->count() * 1000) / 1000) + " mg/kg, above the " +
+      return refuse(mg_text() + " is " + detail::num(std::round(per_kg->count() * 1000) / 1000) + " mg/kg, above the " +
                     detail::num(lim->max_mg_per_kg->count()) + " mg/kg limit (" +
                     detail::num(std::round(allowed.count() * 100) / 100) + " mg for " +
                     detail::num(st_.weight->count()) + " kg)");
@@ -891,7 +982,7 @@ inline decision session::check_dose(const event& e, const events::dose& d, std::
   if (lim->step_mg) {
     const double steps = d.mg / *lim->step_mg;
     if (std::abs(steps - std::round(steps)) > 1e-9) {
-      return refuse(mg_text + " is not a whole number of " + detail::num(lim->step_mg->count()) + " mg steps");
+      return refuse(mg_text() + " is not a whole number of " + detail::num(lim->step_mg->count()) + " mg steps");
     }
   }
   int same_route = 0;
@@ -908,14 +999,14 @@ inline decision session::check_dose(const event& e, const events::dose& d, std::
                   std::to_string(lim->max_doses) + " per session");
   }
   if (lim->max_cumulative_mg && route_total + d.mg > *lim->max_cumulative_mg * (1 + 1e-9)) {
-    return refuse(mg_text + " would bring the session total to " + detail::num((route_total + d.mg).count()) +
+    return refuse(mg_text() + " would bring the session total to " + detail::num((route_total + d.mg).count()) +
                   " mg, above the " + detail::num(lim->max_cumulative_mg->count()) + " mg cumulative limit");
   }
   if (last_on_route && e.at - *last_on_route < lim->min_interval) {
     return refuse(minutes_text(e.at - *last_on_route) + " since the last " + route_name + " dose; the minimum interval is " +
                   std::to_string(lim->min_interval.count()) + " min");
   }
-  return decision{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
+  return true;
 }
 
 inline void session::enter_phase(std::string_view id, timestamp t) {
@@ -940,10 +1031,17 @@ inline void session::enter_phase(std::string_view id, timestamp t) {
 }
 
 inline decision session::apply(const event& e) {
+  decision d;  // one decision, filled in place: no copy of it on the way out
+  d.event = e.id;
+  decide(e, d);
+  return d;
+}
+
+inline bool session::decide(const event& e, decision& d) {
   const auto& def = definition();
   const event_type type = e.type();
   if (e.session != st_.id) {
-    return reject(e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
+    return reject(d, e, errc::unknown_session, "event for session " + e.session.str() + " applied to session " + st_.id.str());
   }
   new_tags_.clear();
   // One pass gives both hashes: the content hash starts with the id (the header's first member),
@@ -951,7 +1049,7 @@ inline decision session::apply(const event& e) {
   detail::fnv1a h;
   h.str(e.id.str());
   const std::uint64_t id_hash = h.finish();
-  const std::uint64_t bloom_h = bloom_hash(id_hash);
+  const std::uint64_t bloom_h = bloom_.empty() ? 0 : bloom_hash(id_hash);
   // In a long session the id index outgrows the caches: start loading the Bloom word while the
   // rest of the content hash is computed.
   if (!bloom_.empty()) prefetch(&bloom_word(bloom_h));
@@ -963,18 +1061,16 @@ inline decision session::apply(const event& e) {
   detail::hash_append(h, e.body);
   if (const auto pos = maybe_seen(bloom_h) ? find_id(e.id, id_hash) : std::nullopt) {
     if (hashes_[*pos] == h.h) {
-      decision d;
-      d.event = e.id;
       d.outcome = outcome::duplicate;
       d.code = errc::duplicate;
       d.message = "event " + e.id.str() + " was already applied; nothing changed";
-      return d;
+      return false;
     }
-    return reject(e, errc::conflicting_duplicate, "event id " + e.id.str() + " was already used for a different event");
+    return reject(d, e, errc::conflicting_duplicate, "event id " + e.id.str() + " was already used for a different event");
   }
-  if (st_.closed) return reject(e, errc::session_closed, "the session is closed (phase " + st_.phase + ")");
+  if (st_.closed) return reject(d, e, errc::session_closed, "the session is closed (phase " + st_.phase + ")");
   if (st_.last_event_at && e.at < *st_.last_event_at) {
-    return reject(e, errc::out_of_order, "event at " + format_rfc3339(e.at) + " is earlier than the last event at " +
+    return reject(d, e, errc::out_of_order, "event at " + format_rfc3339(e.at) + " is earlier than the last event at " +
                                              format_rfc3339(*st_.last_event_at));
   }
   if (def.roster) {
@@ -983,34 +1079,31 @@ inline decision session::apply(const event& e) {
       on = on || (r.id == e.actor.id && std::find(r.roles.begin(), r.roles.end(), e.actor.role) != r.roles.end());
     }
     if (!on && e.actor.role != role::patient && e.actor.role != role::system) {
-      return reject(e, errc::unauthorized, "actor " + e.actor.id.str() + " is not on the roster as a " +
+      return reject(d, e, errc::unauthorized, "actor " + e.actor.id.str() + " is not on the roster as a " +
                                                std::string(to_string(e.actor.role)));
     }
   }
-  const permission& perm = protocol_->permission_for(type);
-  if (std::find(perm.roles.begin(), perm.roles.end(), e.actor.role) == perm.roles.end()) {
-    return reject(e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
+  const auto role_bit = static_cast<unsigned>(e.actor.role);
+  if (role_bit >= 32 || (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) == 0) {
+    return reject(d, e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
   }
-  if (perm.licensed && !e.actor.licensed) {
-    return reject(e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +
+  if (protocol_->permission_for(type).licensed && !e.actor.licensed) {
+    return reject(d, e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +
                                              std::string(to_string(e.actor.role)));
   }
 
   // Type-specific checks: nothing below mutates the state until the commit section.
-  decision ok{e.id, outcome::accepted, std::nullopt, {}, {}, {}};
-  std::vector<alert>& alerts = ok.alerts;
-  std::optional<screening_outcome> new_screening;
+  std::vector<alert>& alerts = d.alerts;
   std::optional<mg_per_kg> per_kg;
   std::optional<int> measure_total;
   const std::string* target = nullptr;
-  std::optional<vitals_reading> reading;  // a vitals event's values: they may clear open alerts
+  vitals_values reading;  // a vitals event's values: they may clear open alerts
   std::optional<std::uint32_t> adverse_resolved;  // the adverse event kind this event resolves
   bool hold_changed = false;  // a screening moved the subject to other hold limits
 
   switch (type) {
     case event_type::screening: {
-      auto d = check_screening(e, std::get<events::screening>(e.body), new_screening.emplace());
-      if (!d.accepted()) return d;
+      if (!check_screening(e, std::get<events::screening>(e.body), d)) return false;
       break;
     }
     case event_type::override_contraindication: {
@@ -1020,19 +1113,19 @@ inline decision session::apply(const event& e) {
         if (x.name == o.contraindication) c = &x;
       }
       if (!c) {
-        return reject(e, errc::unknown_field, "this protocol has no contraindication \"" +
+        return reject(d, e, errc::unknown_field, "this protocol has no contraindication \"" +
                                                   o.contraindication.substr(0, 64) + "\"");
       }
       if (c->tier == tier::absolute) {
-        return reject(e, errc::excluded, "absolute contraindication " + c->name + " cannot be overridden");
+        return reject(d, e, errc::excluded, "absolute contraindication " + c->name + " cannot be overridden");
       }
-      if (o.justification.empty()) return reject(e, errc::missing_field, "an override needs a justification");
+      if (o.justification.empty()) return reject(d, e, errc::missing_field, "an override needs a justification");
       if (st_.screening.status == screening_status::not_screened) {
-        return reject(e, errc::requirement_unmet, "no screening recorded to override");
+        return reject(d, e, errc::requirement_unmet, "no screening recorded to override");
       }
       if (std::find(st_.screening.relative_pending.begin(), st_.screening.relative_pending.end(), c->name) ==
           st_.screening.relative_pending.end()) {
-        return reject(e, errc::requirement_unmet, "screening did not report " + c->name + " as present and pending");
+        return reject(d, e, errc::requirement_unmet, "screening did not report " + c->name + " as present and pending");
       }
       break;
     }
@@ -1042,19 +1135,19 @@ inline decision session::apply(const event& e) {
       break;
     case event_type::checklist:
       if (std::get<events::checklist>(e.body).item.empty()) {
-        return reject(e, errc::missing_field, "checklist item must not be empty");
+        return reject(d, e, errc::missing_field, "checklist item must not be empty");
       }
       break;
     case event_type::phase: {
       target = &std::get<events::phase>(e.body).to;
       const kap::phase* p = def.find_phase(*target);
-      if (!p) return reject(e, errc::invalid_transition, "no phase \"" + target->substr(0, 64) + "\" in the protocol");
+      if (!p) return reject(d, e, errc::invalid_transition, "no phase \"" + target->substr(0, 64) + "\" in the protocol");
       if (p->kind == phase_kind::aborted) break;  // an abort by phase event is always allowed
       if (!protocol_->find_transition(st_.phase, *target)) {
-        return reject(e, errc::invalid_transition, "no transition from " + st_.phase + " to " + *target);
+        return reject(d, e, errc::invalid_transition, "no transition from " + st_.phase + " to " + *target);
       }
       if (is_excluded()) {
-        return reject(e, errc::excluded, "screening excluded the subject (" + st_.screening.absolute_present.front() +
+        return reject(d, e, errc::excluded, "screening excluded the subject (" + st_.screening.absolute_present.front() +
                                              "); only an abort is allowed");
       }
       std::vector<unmet> missing;
@@ -1062,38 +1155,33 @@ inline decision session::apply(const event& e) {
       if (!missing.empty()) {
         std::string msg = "cannot move to " + *target + ": " + missing.front().message;
         if (missing.size() > 1) msg += " (and " + std::to_string(missing.size() - 1) + " more)";
-        return reject(e, errc::requirement_unmet, std::move(msg), std::move(missing));
+        return reject(d, e, errc::requirement_unmet, std::move(msg), std::move(missing));
       }
       break;
     }
     case event_type::vitals: {
       const auto& v = std::get<events::vitals>(e.body);
-      const vitals_reading r = v.reading();
-      if (r.empty()) return reject(e, errc::missing_field, "a vitals event needs at least one value");
-      const char* bad_name = nullptr;
-      double bad_value = 0;
-      double bad_max = 0;
-      auto implausible = [&](const auto& x, double max, const char* name) noexcept {
-        if (!bad_name && x && x->count() > max) {
-          bad_name = name;
-          bad_value = x->count();
-          bad_max = max;
-        }
-      };
-      implausible(v.systolic, max_plausible_systolic, "systolic");
-      implausible(v.diastolic, max_plausible_diastolic, "diastolic");
-      implausible(v.heart_rate, max_plausible_heart_rate, "heart_rate");
-      implausible(v.spo2, max_plausible_spo2, "spo2");
-      implausible(v.respiratory_rate, max_plausible_respiratory_rate, "respiratory_rate");
-      if (bad_name) {
-        return reject(e, errc::out_of_range,
-                      std::string(bad_name) + " " + detail::num(bad_value) + " is outside 0-" + detail::num(bad_max));
+      reading = values_of(v);
+      if (reading.present == 0) return reject(d, e, errc::missing_field, "a vitals event needs at least one value");
+      static constexpr std::array<double, 5> plausible_max{max_plausible_systolic, max_plausible_diastolic,
+                                                           max_plausible_heart_rate, max_plausible_spo2,
+                                                           max_plausible_respiratory_rate};
+      static constexpr std::array<const char*, 5> names{"systolic", "diastolic", "heart_rate", "spo2",
+                                                        "respiratory_rate"};
+      unsigned implausible = 0;
+      for (unsigned i = 0; i < 5; ++i) implausible |= static_cast<unsigned>(reading.v[i] > plausible_max[i]) << i;
+      if ((implausible &= reading.present) != 0) {
+        const auto i = static_cast<std::size_t>(std::countr_zero(implausible));  // the first, in reading order
+        return reject(d, e, errc::out_of_range,
+                      std::string(names[i]) + " " + detail::num(reading.v[i]) + " is outside 0-" +
+                          detail::num(plausible_max[i]));
       }
       // A sign outside the critical limits raises (or keeps) a critical alert; a sign outside
       // only the hold limits raises a hold warning, also while an earlier critical alert for it
       // is being closed by this very reading.
+      if (within_bounds(reading, calm_bounds_)) break;  // the usual reading: within both sets of limits
       std::vector<vitals_violation> critical;
-      if (!within(r, def.vitals.critical)) critical = check(r, def.vitals.critical);
+      if (!within_bounds(reading, critical_bounds_)) critical = check(v.reading(), def.vitals.critical);
       for (auto& viol : critical) {
         const auto sign = static_cast<std::uint32_t>(viol.sign);
         if (!has_open(alert_kind::vitals_critical, sign)) {
@@ -1101,8 +1189,8 @@ inline decision session::apply(const event& e) {
                 viol.message);
         }
       }
-      if (!within(r, hold_)) {
-        for (auto& viol : check(r, hold_)) {
+      if (!within_bounds(reading, hold_bounds_)) {
+        for (auto& viol : check(v.reading(), hold_)) {
           const bool critical_too = std::any_of(critical.begin(), critical.end(),
                                                 [&](const vitals_violation& c) { return c.sign == viol.sign; });
           const auto sign = static_cast<std::uint32_t>(viol.sign);
@@ -1112,12 +1200,10 @@ inline decision session::apply(const event& e) {
           }
         }
       }
-      reading = r;
       break;
     }
     case event_type::dose: {
-      auto d = check_dose(e, std::get<events::dose>(e.body), per_kg);
-      if (!d.accepted()) return d;
+      if (!check_dose(e, std::get<events::dose>(e.body), per_kg, d)) return false;
       break;
     }
     case event_type::measure: {
@@ -1126,34 +1212,34 @@ inline decision session::apply(const event& e) {
       tokens.reserve(m.items.size());
       for (const auto& it : m.items) tokens.emplace_back(it.text);
       auto scored = measures::score_tokens(m.instrument, tokens);
-      if (!scored) return reject(e, scored.error().code, scored.error().message);
+      if (!scored) return reject(d, e, scored.error().code, scored.error().message);
       measure_total = scored->total;
       if (e.actor.role == role::patient && !detail::is_self_report(m.instrument)) {
-        return reject(e, errc::unauthorized, "a patient may record self-report measures only; " +
+        return reject(d, e, errc::unauthorized, "a patient may record self-report measures only; " +
                                                  m.instrument.substr(0, 32) + " is clinician-rated");
       }
       break;
     }
     case event_type::intervention:
       if (std::get<events::intervention>(e.body).kind.empty()) {
-        return reject(e, errc::missing_field, "intervention kind must not be empty");
+        return reject(d, e, errc::missing_field, "intervention kind must not be empty");
       }
       break;
     case event_type::adverse_event: {
       const auto& a = std::get<events::adverse_event>(e.body);
-      if (a.kind.empty()) return reject(e, errc::missing_field, "adverse event kind must not be empty");
+      if (a.kind.empty()) return reject(d, e, errc::missing_field, "adverse event kind must not be empty");
       // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
       // the event and never reaches an alert or a message, which reports and logs show.
       const std::string kind = detail::is_code(a.kind) ? a.kind : std::string("unspecified");
       const std::uint32_t k = adverse_kind_number(a.kind);
       if (k == adverse_kinds_.size() && k >= max_adverse_kinds && !a.resolves()) {
-        return reject(e, errc::out_of_range,
+        return reject(d, e, errc::out_of_range,
                       "a session records at most " + std::to_string(max_adverse_kinds) + " distinct adverse event kinds");
       }
       const bool unresolved = k < adverse_unresolved_.size() && adverse_unresolved_[k] != 0;
       if (a.resolves()) {
         if (!unresolved) {
-          return reject(e, errc::requirement_unmet, "no unresolved adverse event " + kind + " to resolve");
+          return reject(d, e, errc::requirement_unmet, "no unresolved adverse event " + kind + " to resolve");
         }
         adverse_resolved = k;
       } else if (a.severity != events::severity::mild) {
@@ -1170,7 +1256,7 @@ inline decision session::apply(const event& e) {
     }
     case event_type::signoff:
       if (std::get<events::signoff>(e.body).what.empty()) {
-        return reject(e, errc::missing_field, "sign-off must name what is signed off");
+        return reject(d, e, errc::missing_field, "sign-off must name what is signed off");
       }
       break;
   }
@@ -1178,6 +1264,16 @@ inline decision session::apply(const event& e) {
 
   // Commit: the event is accepted.
   unsigned changed = parts_changed_by(type);
+  if (type == event_type::vitals) {
+    // A reading only moves the vitals schedules' due instants later and only completes dose
+    // checks: while nothing of such a part is due, the cached answer for it (nothing due before
+    // its part_until_) stays true, so it is not walked again.
+    for (const unsigned part : {part_vitals, part_dose_checks}) {
+      if (std::none_of(due_hits_.begin(), due_hits_.end(), [&](const due_hit& hit) { return hit.part == part; })) {
+        changed &= ~part;
+      }
+    }
+  }
   if (!st_.phase_since) st_.phase_since = e.at;  // the first event starts the initial phase
   if (st_.timeline.empty()) {
     enter_phase(def.initial, e.at);
@@ -1187,13 +1283,15 @@ inline decision session::apply(const event& e) {
   switch (type) {
     case event_type::screening: {
       const auto& s = std::get<events::screening>(e.body);
-      st_.screening = std::move(*new_screening);
+      st_.screening = evaluate_screening(s.answers, overridden_);
       st_.screening_answers = s.answers;
       st_.weight = s.weight_kg;
       st_.age = s.age;
       const vitals_limits hold = hold_for_age(def.vitals, s.age);
       hold_changed = hold != hold_;
       hold_ = hold;
+      hold_bounds_ = bounds_of(hold_);
+      calm_bounds_ = tighter(hold_bounds_, critical_bounds_);
       break;
     }
     case event_type::override_contraindication:
@@ -1224,9 +1322,9 @@ inline decision session::apply(const event& e) {
       break;
     }
     case event_type::dose: {
-      const auto& d = std::get<events::dose>(e.body);
-      st_.doses.push_back(dose_record{e.at, d.drug, d.route, d.mg, per_kg});
-      st_.cumulative_mg += d.mg;
+      const auto& dose = std::get<events::dose>(e.body);
+      st_.doses.push_back(dose_record{e.at, dose.drug, dose.route, dose.mg, per_kg});
+      st_.cumulative_mg += dose.mg;
       break;
     }
     case event_type::measure: {
@@ -1281,18 +1379,18 @@ inline decision session::apply(const event& e) {
       if (key != static_cast<std::uint32_t>(phase_index_)) a.open = false;
     } else if (kind == alert_kind::adverse_event) {
       if (adverse_resolved && key / 2 == *adverse_resolved) a.open = false;  // both levels of the kind
-    } else if (reading && (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical)) {
-      // A reading of the same sign within the alert's limits clears it.
-      const vitals_reading only = only_sign(*reading, static_cast<vital_sign>(key));
-      if (only.empty()) continue;
-      const vitals_limits& lim = kind == alert_kind::vitals_hold ? hold_ : def.vitals.critical;
-      if (within(only, lim)) a.open = false;
-    } else if (kind == alert_kind::vitals_hold && hold_changed) {
-      // Other hold limits (a screening with another age): the latest reading of the sign is
-      // judged again. A reading that the new limits put outside raises its alert when the next
-      // reading comes; until then `vitals_within` already refuses it.
-      const vitals_reading only = only_sign(latest_readings(), static_cast<vital_sign>(key));
-      if (!only.empty() && within(only, hold_)) a.open = false;
+    } else if (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical) {
+      // A reading of the same sign within the alert's limits clears it. Other hold limits (a
+      // screening with another age) judge the latest reading of the sign again; a reading that
+      // the new limits put outside raises its alert when the next reading comes, and until then
+      // `vitals_within` already refuses it.
+      const bool hold = kind == alert_kind::vitals_hold;
+      const vitals_bounds& bounds = hold ? hold_bounds_ : critical_bounds_;
+      const unsigned bits = sign_bits(static_cast<vital_sign>(key));
+      auto clears = [&](const vitals_values& x) { return (x.present & bits) != 0 && within_bounds(x, bounds, bits); };
+      if (reading.present != 0 ? clears(reading) : hold && hold_changed && clears(values_of(latest_readings()))) {
+        a.open = false;
+      }
     }
   }
   // The parts of the schedule this event changed are walked again; the others keep their answer.
@@ -1320,14 +1418,14 @@ inline decision session::apply(const event& e) {
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
-  st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
+  st_.timeline.emplace_back(e.id, type, e.at, e.actor.role);
   hashes_.push_back(h.h);
   index_newest(id_hash);
   if (log_->enabled(log_level::debug)) {
     log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                       std::string(wire_name(type)) + ") accepted; phase " + st_.phase);
   }
-  return ok;
+  return true;
 }
 
 }  // namespace kap

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <string>
 
 namespace {
@@ -839,6 +840,38 @@ TEST_F(SessionTest, ACriticalLimitTighterThanTheHoldLimitStillRaisesACriticalAle
   EXPECT_EQ(s.open_alerts()[0].key, "respiratory_rate");
   KAP_ACCEPT(s, ev("e-12", "10:09", "nurse", R"("type":"vitals","respiratory_rate":12)"));
   EXPECT_TRUE(s.open_alerts().empty());
+}
+
+TEST_F(SessionTest, ANaNLimitHoldsNothingBackAndHidesNoOtherLimit) {
+  // Only the C++ API can make a NaN limit. `kap::within` never finds a value beyond it; the
+  // engine's combined hold-and-critical test must not let it hide the other set's limit.
+  auto def = p->definition();
+  def.vitals.hold.heart_rate_max = kap::bpm{std::numeric_limits<double>::quiet_NaN()};
+  def.vitals.critical.heart_rate_max = kap::bpm{105};
+  auto v = kap::validate(def);
+  ASSERT_TRUE(v);
+  auto s = kap::test::session_at_dosing(std::make_shared<const kap::validated_protocol>(std::move(*v)));
+  const auto hr = s.apply(ev("e-9", "10:06", "nurse", R"("type":"vitals","heart_rate":107)"));
+  ASSERT_EQ(hr.alerts.size(), 1U);
+  EXPECT_EQ(hr.alerts[0].kind, kap::alert_kind::vitals_critical);
+  EXPECT_EQ(hr.alerts[0].message, "heart rate 107/min is above the 105 limit");
+}
+
+TEST_F(SessionTest, PermissionsHoldForEveryRoleValueAPermissionLists) {
+  // The engine keeps a bit per role for the usual roles; a role value beyond them (only the C++
+  // API can make one) is looked up in the permission itself, as before.
+  const auto odd = static_cast<kap::role>(40);
+  auto def = p->definition();
+  def.permissions.push_back(kap::permission{kap::event_type::note, {kap::role::nurse, odd}, false});
+  auto v = kap::validate(def);
+  ASSERT_TRUE(v);
+  auto s = kap::test::session_at_dosing(std::make_shared<const kap::validated_protocol>(std::move(*v)));
+  auto note = ev("e-9", "10:06", "nurse", R"("type":"note","text":"x")");
+  note.actor.role = odd;
+  KAP_ACCEPT(s, note);
+  const auto therapist = s.apply(ev("e-10", "10:07", "therapist", R"("type":"note","text":"x")"));
+  EXPECT_EQ(therapist.code, kap::errc::unauthorized);
+  EXPECT_EQ(therapist.message, "a therapist may not record a note event");
 }
 
 TEST_F(SessionTest, EveryImplausibleVitalIsNamed) {

@@ -498,7 +498,7 @@ class session {
   [[nodiscard]] static vitals_bounds bounds_of(const vitals_limits& l) noexcept {
     vitals_bounds b;
     auto put = [](std::array<double, 5>& to, unsigned& has, unsigned i, const auto& x) {
-      if (x) {
+      if (x && !std::isnan(x->count())) {  // a NaN limit holds nothing back in `kap::within` either
         to[i] = x->count();
         has |= 1U << i;
       }
@@ -593,7 +593,8 @@ class session {
   std::vector<std::uint32_t> new_tags_;            // scratch: tags of the alerts this event raised
   // The checks due at the last event, kept while they cannot change: for instants from
   // due_checked_at_ to before due_until_, and until an event changes a part of the schedule
-  // (see parts_changed_by).
+  // (see parts_changed_by; a reading re-walks a part only when a check of it is due, since
+  // otherwise it can only move that part's due instants later).
   std::vector<due_hit> due_hits_;
   std::array<timestamp, 3> part_until_{};
   timestamp due_until_ = timestamp::min();
@@ -698,7 +699,6 @@ inline std::optional<std::string> session::explain(const requirement& req, times
         } else if constexpr (std::is_same_v<R, vitals_within>) {
           const vitals_limits& lim = r.limits ? *r.limits : hold_;
           const timestamp oldest = t - r.max_age;
-
           const bool bp_limited = lim.systolic_max || lim.diastolic_max || lim.systolic_min;
           auto fresh = [&](const std::optional<last_reading>& x, std::string_view name,
                            bool limited) -> std::optional<std::string> {
@@ -1084,7 +1084,11 @@ inline bool session::decide(const event& e, decision& d) {
     }
   }
   const auto role_bit = static_cast<unsigned>(e.actor.role);
-  if (role_bit >= 32 || (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) == 0) {
+  const bool may = role_bit < 32 ? (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) != 0
+                                 : std::find(protocol_->permission_for(type).roles.begin(),
+                                             protocol_->permission_for(type).roles.end(),
+                                             e.actor.role) != protocol_->permission_for(type).roles.end();
+  if (!may) {
     return reject(d, e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
   }
   if (protocol_->permission_for(type).licensed && !e.actor.licensed) {
@@ -1418,7 +1422,7 @@ inline bool session::decide(const event& e, decision& d) {
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
 
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
-  st_.timeline.emplace_back(e.id, type, e.at, e.actor.role);
+  st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
   hashes_.push_back(h.h);
   index_newest(id_hash);
   if (log_->enabled(log_level::debug)) {

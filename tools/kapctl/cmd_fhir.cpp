@@ -36,11 +36,11 @@ const std::string_view fhir_help =
 
 namespace {
 
-constexpr std::string_view cmd = "fhir";
+constexpr std::string_view fhir_cmd = "fhir";
 
 #if KAP_KAPCTL_JOURNAL
 int fail(io& io, const kap::error& e) {
-  io.err << "kapctl " << cmd << ": " << e.message << "\n";
+  io.err << "kapctl " << fhir_cmd << ": " << e.message << "\n";
   return e.code == kap::errc::io_error ? exit_usage : exit_invalid;
 }
 
@@ -68,10 +68,10 @@ kap::result<kap::fhir::session_input> load_session(kap::journal& j, const kap::s
 
 int cmd_fhir(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--subject", "--type", "--out"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
+  if (!p.error().empty()) return usage_error(io, fhir_cmd, p.error());
   const auto& pos = p.positional();
-  if (pos.empty() || pos.size() > 2) return usage_error(io, cmd, "give a journal file and a session id, or --subject");
-  if (pos.size() == 1 && !p.value("--subject")) return usage_error(io, cmd, "give a session id or --subject SUBJECT");
+  if (pos.empty() || pos.size() > 2) return usage_error(io, fhir_cmd, "give a journal file and a session id, or --subject");
+  if (pos.size() == 1 && !p.value("--subject")) return usage_error(io, fhir_cmd, "give a session id or --subject SUBJECT");
   kap::fhir::export_options options;
   if (const auto t = p.value("--type")) {
     if (*t == "collection") {
@@ -79,30 +79,30 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
     } else if (*t == "transaction") {
       options.type = kap::fhir::bundle_type::transaction;
     } else {
-      return usage_error(io, cmd, "--type must be collection or transaction");
+      return usage_error(io, fhir_cmd, "--type must be collection or transaction");
     }
   }
   std::optional<kap::subject_id> subject;
   if (const auto s = p.value("--subject")) {
     auto id = kap::subject_id::make(*s);
-    if (!id) return usage_error(io, cmd, "--subject: " + id.error().message);
+    if (!id) return usage_error(io, fhir_cmd, "--subject: " + id.error().message);
     subject = std::move(*id);
   }
   std::optional<kap::session_id> session;
   if (pos.size() == 2) {
     auto id = kap::session_id::make(pos[1]);
-    if (!id) return usage_error(io, cmd, id.error().message);
+    if (!id) return usage_error(io, fhir_cmd, id.error().message);
     session = std::move(*id);
   }
 #if !KAP_KAPCTL_JOURNAL
   (void)options;
-  return usage_error(io, cmd, "this kapctl was built without kap::journal");
+  return usage_error(io, fhir_cmd, "this kapctl was built without kap::journal");
 #else
   kap::journal_options opt;
   opt.create = false;
   auto j = kap::sqlite_journal::open(std::string(pos[0]), std::move(opt));
   if (!j) {
-    io.err << "kapctl " << cmd << ": " << j.error().message << "\n";
+    io.err << "kapctl " << fhir_cmd << ": " << j.error().message << "\n";
     return j.error().code == kap::errc::io_error ? exit_usage : exit_invalid;
   }
   auto list = j->sessions();
@@ -148,7 +148,7 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
   if (const auto out = p.value("--out")) {
     const std::string problem = write_atomically(std::filesystem::path(std::string(*out)), *bundle);
     if (!problem.empty()) {
-      io.err << "kapctl " << cmd << ": " << problem << "\n";
+      io.err << "kapctl " << fhir_cmd << ": " << problem << "\n";
       return exit_usage;
     }
     return exit_ok;

@@ -54,7 +54,7 @@ const std::string_view journal_help =
 
 namespace {
 
-constexpr std::string_view cmd = "journal";
+constexpr std::string_view journal_cmd = "journal";
 
 struct ack_line {
   std::string ack;
@@ -116,18 +116,17 @@ std::optional<std::string> code_name(const std::optional<kap::errc>& c) {
 }
 
 /// Exit status for a failed journal call: 2 when the file could not be used at all, else 1.
-int status_for(const kap::error& e) { return e.code == kap::errc::io_error ? exit_usage : exit_invalid; }
 
 int report(io& io, std::string_view verb, const kap::error& e) {
-  io.err << "kapctl " << cmd << " " << verb << ": " << e.message << "\n";
-  return status_for(e);
+  io.err << "kapctl " << journal_cmd << " " << verb << ": " << e.message << "\n";
+  return error_status(e);
 }
 
 /// Reads a key file's bytes; nullopt (after a message) when it cannot be read.
 std::optional<std::vector<unsigned char>> read_key(io& io, std::string_view verb, std::string_view path) {
   std::ifstream in{std::string(path), std::ios::binary};
   if (!in) {
-    io.err << "kapctl " << cmd << " " << verb << ": cannot read key file " << path << "\n";
+    io.err << "kapctl " << journal_cmd << " " << verb << ": cannot read key file " << path << "\n";
     return std::nullopt;
   }
   return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -135,10 +134,10 @@ std::optional<std::vector<unsigned char>> read_key(io& io, std::string_view verb
 
 int journal_append(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--protocol", "--sync", "--key-file"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 1) return usage_error(io, cmd, "append: give one journal file");
+  if (!p.error().empty()) return usage_error(io, journal_cmd, p.error());
+  if (p.positional().size() != 1) return usage_error(io, journal_cmd, "append: give one journal file");
   const auto protocol_path = p.value("--protocol");
-  if (!protocol_path) return usage_error(io, cmd, "append: --protocol NAME|FILE is required");
+  if (!protocol_path) return usage_error(io, journal_cmd, "append: --protocol NAME|FILE is required");
   kap::journal_options opt;
   if (const auto sync = p.value("--sync")) {
     if (*sync == "full") {
@@ -146,7 +145,7 @@ int journal_append(std::span<const std::string_view> args, io& io) {
     } else if (*sync == "normal") {
       opt.durability = kap::durability::normal;
     } else {
-      return usage_error(io, cmd, "append: --sync must be full or normal");
+      return usage_error(io, journal_cmd, "append: --sync must be full or normal");
     }
   }
   if (const auto key = p.value("--key-file")) {
@@ -232,8 +231,8 @@ std::optional<kap::sqlite_journal> open_existing(io& io, std::string_view verb, 
 
 int journal_sessions(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 1) return usage_error(io, cmd, "sessions: give one journal file");
+  if (!p.error().empty()) return usage_error(io, journal_cmd, p.error());
+  if (p.positional().size() != 1) return usage_error(io, journal_cmd, "sessions: give one journal file");
   int status = exit_ok;
   auto j = open_existing(io, "sessions", p.positional()[0], status);
   if (!j) return status;
@@ -245,14 +244,14 @@ int journal_sessions(std::span<const std::string_view> args, io& io) {
 
 int journal_replay(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--protocol", "--at"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 2) return usage_error(io, cmd, "replay: give a journal file and a session id");
+  if (!p.error().empty()) return usage_error(io, journal_cmd, p.error());
+  if (p.positional().size() != 2) return usage_error(io, journal_cmd, "replay: give a journal file and a session id");
   auto id = kap::session_id::make(p.positional()[1]);
-  if (!id) return usage_error(io, cmd, "replay: " + id.error().message);
+  if (!id) return usage_error(io, journal_cmd, "replay: " + id.error().message);
   std::optional<kap::timestamp> at;
   if (const auto text = p.value("--at")) {
     auto t = kap::parse_rfc3339(*text);
-    if (!t) return usage_error(io, cmd, "replay: --at: " + t.error().message);
+    if (!t) return usage_error(io, journal_cmd, "replay: --at: " + t.error().message);
     at = *t;
   }
   std::shared_ptr<const kap::validated_protocol> protocol;
@@ -283,10 +282,10 @@ int journal_replay(std::span<const std::string_view> args, io& io) {
 
 int journal_export(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 2) return usage_error(io, cmd, "export: give a journal file and a session id");
+  if (!p.error().empty()) return usage_error(io, journal_cmd, p.error());
+  if (p.positional().size() != 2) return usage_error(io, journal_cmd, "export: give a journal file and a session id");
   auto id = kap::session_id::make(p.positional()[1]);
-  if (!id) return usage_error(io, cmd, "export: " + id.error().message);
+  if (!id) return usage_error(io, journal_cmd, "export: " + id.error().message);
   int status = exit_ok;
   auto j = open_existing(io, "export", p.positional()[0], status);
   if (!j) return status;
@@ -298,15 +297,15 @@ int journal_export(std::span<const std::string_view> args, io& io) {
 
 int journal_verify(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--key-file", "--anchor"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 1) return usage_error(io, cmd, "verify: give one journal file");
+  if (!p.error().empty()) return usage_error(io, journal_cmd, p.error());
+  if (p.positional().size() != 1) return usage_error(io, journal_cmd, "verify: give one journal file");
   kap::verify_options options;
   if (const auto anchor = p.value("--anchor")) {
     const auto colon = anchor->find(':');
     auto seq = colon == std::string_view::npos ? kap::result<int>(kap::error{kap::errc::parse_error, ""})
                                                : parse_int(anchor->substr(0, colon));
     if (!seq || *seq < 1 || anchor->size() - colon - 1 != 64) {
-      return usage_error(io, cmd, "verify: --anchor takes SEQ:HASH (a row number and its 64-digit hash)");
+      return usage_error(io, journal_cmd, "verify: --anchor takes SEQ:HASH (a row number and its 64-digit hash)");
     }
     options.anchor = kap::chain_anchor{static_cast<std::uint64_t>(*seq), std::string(anchor->substr(colon + 1))};
   }
@@ -319,7 +318,7 @@ int journal_verify(std::span<const std::string_view> args, io& io) {
   const bool keyed = !key.empty();
   auto print_broken = [&](std::optional<std::uint64_t> row, const kap::error& e) {
     io.out << kap::json::to_string(verify_broken{false, row, std::string(kap::to_string(e.code)), e.message}) << "\n";
-    io.err << "kapctl " << cmd << " verify: " << e.message << "\n";
+    io.err << "kapctl " << journal_cmd << " verify: " << e.message << "\n";
     return exit_invalid;
   };
   kap::journal_options opt;
@@ -344,7 +343,7 @@ int journal_verify(std::span<const std::string_view> args, io& io) {
 }  // namespace
 
 int cmd_journal(std::span<const std::string_view> args, io& io) {
-  if (args.empty()) return usage_error(io, cmd, "give a verb: append, sessions, replay, export or verify");
+  if (args.empty()) return usage_error(io, journal_cmd, "give a verb: append, sessions, replay, export or verify");
   const std::string_view verb = args[0];
   const auto rest = args.subspan(1);
   if (verb == "append") return journal_append(rest, io);
@@ -352,7 +351,7 @@ int cmd_journal(std::span<const std::string_view> args, io& io) {
   if (verb == "replay") return journal_replay(rest, io);
   if (verb == "export") return journal_export(rest, io);
   if (verb == "verify") return journal_verify(rest, io);
-  return usage_error(io, cmd, "unknown verb '" + std::string(verb) + "' (append, sessions, replay, export, verify)");
+  return usage_error(io, journal_cmd, "unknown verb '" + std::string(verb) + "' (append, sessions, replay, export, verify)");
 }
 
 }  // namespace kapctl

@@ -55,10 +55,10 @@ const std::string_view report_help =
 
 namespace {
 
-constexpr std::string_view cmd = "report";
+constexpr std::string_view report_cmd = "report";
 
 int fail(io& io, std::string_view verb, const std::string& message, int status) {
-  io.err << "kapctl " << cmd << " " << verb << ": " << message << "\n";
+  io.err << "kapctl " << report_cmd << " " << verb << ": " << message << "\n";
   return status;
 }
 
@@ -108,8 +108,8 @@ kap::reports::cohort_report_input cohort_input(const kap::course::cohort_summary
 
 int report_cohort(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--html"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 1) return usage_error(io, cmd, "cohort: give one cohort summary file");
+  if (!p.error().empty()) return usage_error(io, report_cmd, p.error());
+  if (p.positional().size() != 1) return usage_error(io, report_cmd, "cohort: give one cohort summary file");
   const auto path = p.positional()[0];
   auto text = read_input("report cohort", path, io);
   if (!text) return exit_usage;
@@ -136,14 +136,13 @@ int report_cohort(std::span<const std::string_view> args, io& io) {
 #if KAP_KAPCTL_JOURNAL
 
 /// Exit status for a failed journal call: 2 when the file could not be used at all, else 1.
-int status_for(const kap::error& e) { return e.code == kap::errc::io_error ? exit_usage : exit_invalid; }
 
 std::optional<kap::sqlite_journal> open_journal(io& io, std::string_view verb, std::string_view path, int& status) {
   kap::journal_options opt;
   opt.create = false;
   auto j = kap::sqlite_journal::open(std::string(path), std::move(opt));
   if (!j) {
-    status = fail(io, verb, j.error().message, status_for(j.error()));
+    status = fail(io, verb, j.error().message, error_status(j.error()));
     return std::nullopt;
   }
   return std::move(*j);
@@ -151,18 +150,18 @@ std::optional<kap::sqlite_journal> open_journal(io& io, std::string_view verb, s
 
 int report_session(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--html"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 2) return usage_error(io, cmd, "session: give a journal file and a session id");
+  if (!p.error().empty()) return usage_error(io, report_cmd, p.error());
+  if (p.positional().size() != 2) return usage_error(io, report_cmd, "session: give a journal file and a session id");
   auto id = kap::session_id::make(p.positional()[1]);
-  if (!id) return usage_error(io, cmd, "session: " + id.error().message);
+  if (!id) return usage_error(io, report_cmd, "session: " + id.error().message);
   int status = exit_ok;
   auto j = open_journal(io, "session", p.positional()[0], status);
   if (!j) return status;
   auto rows = j->read(*id);
-  if (!rows) return fail(io, "session", rows.error().message, status_for(rows.error()));
+  if (!rows) return fail(io, "session", rows.error().message, error_status(rows.error()));
   // The stored protocol, checked against its hash, comes with a replay under it.
   auto rep = j->replay(*id);
-  if (!rep) return fail(io, "session", rep.error().message, status_for(rep.error()));
+  if (!rep) return fail(io, "session", rep.error().message, error_status(rep.error()));
 
   kap::reports::session_report_input in;
   in.session = id->str();
@@ -222,15 +221,15 @@ std::optional<std::pair<kap::course::course_record, std::string>> course_record_
 
 int report_course(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--html", "--courses"}, {});
-  if (!p.error().empty()) return usage_error(io, cmd, p.error());
-  if (p.positional().size() != 2) return usage_error(io, cmd, "course: give a journal file and a subject id");
+  if (!p.error().empty()) return usage_error(io, report_cmd, p.error());
+  if (p.positional().size() != 2) return usage_error(io, report_cmd, "course: give a journal file and a subject id");
   auto subject = kap::subject_id::make(p.positional()[1]);
-  if (!subject) return usage_error(io, cmd, "course: " + subject.error().message);
+  if (!subject) return usage_error(io, report_cmd, "course: " + subject.error().message);
   int status = exit_ok;
   auto j = open_journal(io, "course", p.positional()[0], status);
   if (!j) return status;
   auto list = j->sessions();
-  if (!list) return fail(io, "course", list.error().message, status_for(list.error()));
+  if (!list) return fail(io, "course", list.error().message, error_status(list.error()));
   std::vector<std::pair<int, kap::session_id>> sessions;
   for (const auto& s : *list) {
     if (const int n = session_number(s.id.str(), subject->str()); n > 0) sessions.emplace_back(n, s.id);
@@ -254,7 +253,7 @@ int report_course(std::span<const std::string_view> args, io& io) {
   std::optional<kap::timestamp> first_at;
   for (const auto& [number, sid] : sessions) {
     auto rows = j->read(sid);
-    if (!rows) return fail(io, "course", rows.error().message, status_for(rows.error()));
+    if (!rows) return fail(io, "course", rows.error().message, error_status(rows.error()));
     for (const auto& r : *rows) {
       if (!first_at && r.decision.accepted()) first_at = r.event.at;  // day 0: the first accepted event
       const auto* m = std::get_if<kap::events::measure>(&r.event.body);
@@ -319,7 +318,7 @@ int report_course(std::span<const std::string_view> args, io& io) {
 }  // namespace
 
 int cmd_report(std::span<const std::string_view> args, io& io) {
-  if (args.empty()) return usage_error(io, cmd, "give a report: course, session or cohort");
+  if (args.empty()) return usage_error(io, report_cmd, "give a report: course, session or cohort");
   const std::string_view verb = args[0];
   const auto rest = args.subspan(1);
   if (verb == "cohort") return report_cohort(rest, io);
@@ -327,10 +326,10 @@ int cmd_report(std::span<const std::string_view> args, io& io) {
 #if KAP_KAPCTL_JOURNAL
     return verb == "course" ? report_course(rest, io) : report_session(rest, io);
 #else
-    return usage_error(io, cmd, std::string(verb) + ": this kapctl was built without kap::journal");
+    return usage_error(io, report_cmd, std::string(verb) + ": this kapctl was built without kap::journal");
 #endif
   }
-  return usage_error(io, cmd, "unknown report '" + std::string(verb) + "' (course, session, cohort)");
+  return usage_error(io, report_cmd, "unknown report '" + std::string(verb) + "' (course, session, cohort)");
 }
 
 }  // namespace kapctl

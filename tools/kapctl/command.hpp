@@ -19,6 +19,12 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_invalid = 1;
 inline constexpr int exit_usage = 2;
 
+/// The exit status for an error from the library: an I/O failure is a usage error (2), anything
+/// else invalid input (1).
+inline int error_status(const kap::error& e) noexcept {
+  return e.code == kap::errc::io_error ? exit_usage : exit_invalid;
+}
+
 /// The streams a subcommand talks to (so tests can run it in-process).
 struct io {
   std::istream& in;

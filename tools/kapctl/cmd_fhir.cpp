@@ -41,7 +41,7 @@ constexpr std::string_view fhir_cmd = "fhir";
 #if KAP_KAPCTL_JOURNAL
 int fail(io& io, const kap::error& e) {
   io.err << "kapctl " << fhir_cmd << ": " << e.message << "\n";
-  return e.code == kap::errc::io_error ? exit_usage : exit_invalid;
+  return error_status(e);
 }
 
 /// One session of the journal as the exporter's input: its rows with their stored decisions and
@@ -101,10 +101,7 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
   kap::journal_options opt;
   opt.create = false;
   auto j = kap::sqlite_journal::open(std::string(pos[0]), std::move(opt));
-  if (!j) {
-    io.err << "kapctl " << fhir_cmd << ": " << j.error().message << "\n";
-    return j.error().code == kap::errc::io_error ? exit_usage : exit_invalid;
-  }
+  if (!j) return fail(io, j.error());
   auto list = j->sessions();
   if (!list) return fail(io, list.error());
 

@@ -1084,11 +1084,11 @@ inline bool session::decide(const event& e, decision& d) {
     }
   }
   const auto role_bit = static_cast<unsigned>(e.actor.role);
-  const bool may = role_bit < 32 ? (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) != 0
-                                 : std::find(protocol_->permission_for(type).roles.begin(),
-                                             protocol_->permission_for(type).roles.end(),
-                                             e.actor.role) != protocol_->permission_for(type).roles.end();
-  if (!may) {
+  auto listed = [&] {  // a role value beyond the bit mask (only the C++ API makes one)
+    const auto& roles = protocol_->permission_for(type).roles;
+    return std::find(roles.begin(), roles.end(), e.actor.role) != roles.end();
+  };
+  if (role_bit < 32 ? (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) == 0 : !listed()) {
     return reject(d, e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
   }
   if (protocol_->permission_for(type).licensed && !e.actor.licensed) {

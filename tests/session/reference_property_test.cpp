@@ -12,8 +12,11 @@
 //     entered before the minimum time since the last dose that the protocol requires;
 // and after the stream, replaying the accepted events reproduces the state. The test counts
 // accepted events, doses and discharges so that it cannot pass on streams that never get far.
+#include "fixture.hpp"
+
 #include <kap/course/driver.hpp>
 #include <kap/json.hpp>
+#include <kap/measures/catalog.hpp>
 #include <kap/session/session.hpp>
 
 #include <gtest/gtest.h>
@@ -379,6 +382,227 @@ INSTANTIATE_TEST_SUITE_P(Reference, ReferenceProperties,
                            std::replace(n.begin(), n.end(), '-', '_');
                            return n;
                          });
+
+// --- the quiet path ------------------------------------------------------------------------------
+// A session lets the usual reading skip the full path while that path could only keep its values
+// (session::update_quiet). These tests apply each stream to a session that may take the quiet
+// path and to one that never does, and expect the same decisions and the same state throughout.
+
+/// What a comparison of the two paths saw.
+struct path_tally {
+  std::size_t readings = 0;  ///< readings in the streams
+  std::size_t quiet = 0;     ///< readings accepted by the quiet path
+  std::size_t overruns = 0;  ///< phase overrun alerts raised
+  std::size_t overdue = 0;   ///< overdue check alerts raised
+};
+
+/// Applies `stream` to both sessions and compares decision, state, open alerts and due checks
+/// after every event.
+void compare_paths(const std::shared_ptr<const kap::validated_protocol>& p, const std::vector<event>& stream,
+                   path_tally& t) {
+  using access = kap::detail::session_test_access;
+  kap::session quiet(p, kap::session_id{"S-1"});
+  kap::session full(p, kap::session_id{"S-1"});
+  access::full_path_only(full);
+  for (const auto& e : stream) {
+    const bool quiet_reading = access::quiet_reading(quiet, e);
+    EXPECT_FALSE(access::quiet_at(full, e.at));
+    const auto a = quiet.apply(e);
+    const auto b = full.apply(e);
+    EXPECT_TRUE(a == b) << e.id.str() << ": " << kap::enum_name(a.outcome) << " \"" << a.message << "\" against "
+                        << kap::enum_name(b.outcome) << " \"" << b.message << "\", alerts " << a.alerts.size()
+                        << " against " << b.alerts.size();
+    EXPECT_EQ(kap::json::to_string(quiet.snapshot()), kap::json::to_string(full.snapshot())) << e.id.str();
+    EXPECT_TRUE(quiet.open_alerts() == full.open_alerts()) << e.id.str();
+    EXPECT_TRUE(quiet.due(e.at) == full.due(e.at)) << e.id.str();
+    if (::testing::Test::HasFailure()) break;
+    t.readings += e.type() == kap::event_type::vitals ? 1U : 0U;
+    t.quiet += quiet_reading && a.accepted() ? 1U : 0U;
+    for (const auto& alert : a.alerts) {
+      t.overruns += alert.kind == kap::alert_kind::phase_overrun ? 1U : 0U;
+      t.overdue += alert.kind == kap::alert_kind::check_overdue ? 1U : 0U;
+    }
+  }
+}
+
+/// A long, varied session on the test protocol, whose dosing phase has a 30-minute maximum,
+/// whose monitoring phase asks for a CADSS, with a blood pressure check 40 minutes after a dose
+/// and vitals every 15 minutes: readings a few minutes apart with gaps that let checks fall
+/// overdue, some alarming, implausible or partial, some by a role that may not record them; a
+/// CADSS now and then; adverse events reported and resolved; a dosing phase that sometimes runs
+/// over its maximum.
+std::vector<event> varied_stream(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<std::uint64_t>(hi - lo + 1)); };
+  std::vector<event> out;
+  kap::timestamp t = *kap::parse_rfc3339("2026-11-26T09:00:00Z");
+  auto add = [&](kap::role r, kap::payload body, int minutes) {
+    t += kap::minutes{minutes};
+    event e;
+    e.id = kap::event_id{"v-" + std::to_string(out.size() + 1)};
+    e.session = kap::session_id{"S-1"};
+    e.at = t;
+    e.actor = actor_of(r, true);
+    e.body = std::move(body);
+    out.push_back(std::move(e));
+  };
+  auto reading = [&] {
+    kap::events::vitals v;
+    const int roll = pick(0, 99);
+    v.systolic = kap::mmhg{static_cast<double>(roll < 5 ? pick(142, 200) : roll < 6 ? pick(301, 400) : pick(105, 134))};
+    v.diastolic = kap::mmhg{static_cast<double>(pick(0, 99) < 4 ? pick(91, 115) : pick(65, 84))};
+    v.heart_rate = kap::bpm{static_cast<double>(pick(0, 99) < 4 ? pick(0, 1) ? pick(111, 135) : pick(38, 49) : pick(60, 99))};
+    v.spo2 = kap::spo2_percent{static_cast<double>(pick(0, 99) < 4 ? pick(85, 91) : pick(94, 99))};
+    if (pick(0, 99) < 20) v.respiratory_rate = kap::breaths_per_min{static_cast<double>(pick(0, 9) ? pick(10, 20) : pick(101, 160))};
+    if (pick(0, 99) < 8) {  // a partial reading: no blood pressure, or nothing but SpO2
+      v.systolic.reset();
+      v.diastolic.reset();
+      if (pick(0, 1)) v.heart_rate.reset();
+    }
+    return v;
+  };
+  auto readings = [&](int count, int max_gap) {
+    for (int i = 0; i < count; ++i) {
+      const int roll = pick(0, 99);
+      const int gap = roll < 6 ? pick(14, 26) : pick(1, max_gap);  // a long gap lets vitals fall overdue
+      if (roll >= 6 && roll < 9) {
+        add(kap::role::therapist, reading(), gap);  // a role that may not record vitals
+      } else if (roll >= 9 && roll < 12) {
+        kap::events::measure m{"cadss", {}};
+        const auto cadss = kap::measures::find_instrument("cadss");
+        m.items.assign(static_cast<std::size_t>(cadss->item_count), kap::item_answer{std::to_string(pick(0, 2))});
+        add(kap::role::therapist, m, gap);
+      } else if (roll >= 12 && roll < 15) {
+        add(kap::role::nurse,
+            kap::events::adverse_event{"nausea", pick(0, 1) ? kap::events::severity::severe : kap::events::severity::moderate,
+                                       pick(0, 1) ? std::optional(kap::events::adverse_outcome::resolved) : std::nullopt},
+            gap);
+      } else {
+        add(kap::role::nurse, reading(), gap);
+      }
+    }
+  };
+  kap::events::screening s;
+  s.weight_kg = kap::kilograms{80};
+  s.age = pick(20, 80);
+  for (const char* c : {"aneurysmal_vascular_disease", "psychosis_history", "pregnancy", "uncontrolled_hypertension"}) {
+    s.answers[c] = false;
+  }
+  add(kap::role::prescriber, s, 0);
+  add(kap::role::prescriber, kap::events::consent{"kap"}, 1);
+  add(kap::role::prescriber, kap::events::phase{"preparation"}, 1);
+  for (const char* item : {"intention_set", "fasting_confirmed", "driver_arranged"}) {
+    add(kap::role::therapist, kap::events::checklist{item}, 1);
+  }
+  kap::events::vitals calm;
+  calm.systolic = kap::mmhg{120};
+  calm.diastolic = kap::mmhg{80};
+  calm.heart_rate = kap::bpm{72};
+  calm.spo2 = kap::spo2_percent{98};
+  add(kap::role::nurse, calm, 1);
+  add(kap::role::therapist, kap::events::phase{"dosing"}, 1);
+  add(kap::role::nurse, calm, 0);
+  add(kap::role::nurse, kap::events::dose{kap::drug::ketamine, kap::route::im, kap::milligrams{50}, std::nullopt}, 1);
+  readings(pick(3, 14), 4);  // a dosing phase of about 6 to 45 minutes: over its 30-minute maximum at times
+  add(kap::role::therapist, kap::events::phase{"guided_meditation"}, 1);
+  readings(pick(5, 20), 4);
+  add(kap::role::therapist, kap::events::phase{"monitoring"}, 1);
+  readings(pick(60, 150), 3);
+  return out;
+}
+
+TEST(QuietPath, MatchesTheFullPathOnVariedSessions) {
+  // The test protocol; its EU variant, whose hold limit loosens to 150 mmHg from 65 years; and a
+  // variant whose hold limit tightens to 125 mmHg from 65 years (screening ages run 20 to 80).
+  auto tightening = kap::json::read_protocol(kap::test::read_file(std::string(KAP_TEST_DATA_DIR) + "/protocols/test-im.json"));
+  ASSERT_TRUE(tightening);
+  kap::age_hold older;
+  older.from_age = 65;
+  older.hold.systolic_max = kap::mmhg{125};
+  tightening->vitals.hold_by_age.push_back(older);
+  auto tightened = kap::validate(std::move(*tightening));
+  ASSERT_TRUE(tightened) << tightened.error().message;
+  const std::vector<std::shared_ptr<const kap::validated_protocol>> protocols{
+      kap::test::load_protocol("test-im"), kap::test::load_protocol("test-im-eu"),
+      std::make_shared<const kap::validated_protocol>(std::move(*tightened))};
+  path_tally t;
+  for (std::uint64_t seed = 1; seed <= 36; ++seed) {
+    compare_paths(protocols[seed % protocols.size()], varied_stream(seed), t);
+    if (HasFailure()) return;
+  }
+  // Not vacuous: most readings take the quiet path, and the alerts it must not swallow (an
+  // overrun, an overdue check) are raised in these streams.
+  std::cout << "[ quiet path ] " << t.quiet << " of " << t.readings << " readings took the quiet path; "
+            << t.overruns << " overrun and " << t.overdue << " overdue alerts\n";
+  EXPECT_GT(t.quiet * 2, t.readings);
+  EXPECT_GE(t.overruns, 5U);
+  EXPECT_GE(t.overdue, 40U);
+}
+
+TEST(QuietPath, MatchesTheFullPathOnPerturbedReferenceStreams) {
+  path_tally t;
+  for (const auto name : kap::json::reference_protocol_names()) {
+    const auto p = reference(name);
+    for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+      compare_paths(p, perturbed_stream(p, seed * 104729), t);
+      if (HasFailure()) return;
+    }
+  }
+  std::cout << "[ quiet path ] " << t.quiet << " of " << t.readings
+            << " readings of the reference streams took the quiet path\n";
+  EXPECT_GT(t.quiet, 40U);
+}
+
+TEST(QuietPath, EndsAtTheExactInstantAnAlertFallsDue) {
+  // Quiet readings up to the last millisecond before a phase overruns its maximum, and before a
+  // measure turns overdue; the next millisecond's reading raises the alert on both paths.
+  using access = kap::detail::session_test_access;
+  using kap::test::at;
+  using kap::test::ev;
+  const auto p = kap::test::load_protocol("test-im");
+  kap::session quiet = kap::test::session_at_dosing(p);  // dosing since 10:05, at most 30 minutes
+  kap::session full = kap::test::session_at_dosing(p);
+  access::full_path_only(full);
+  const std::string calm = R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":72,"spo2":98)";
+  auto reading = [&](const std::string& id, kap::timestamp t) {
+    auto e = ev(id, "10:00", "nurse", calm);
+    e.at = t;
+    return e;
+  };
+  struct step {
+    kap::event e;
+    bool quiet;                                // expected to take the quiet path
+    std::optional<kap::alert_kind> raises;     // the alert it raises, if any
+  };
+  const kap::duration ms{1};
+  const std::vector<step> steps{
+      {reading("q-1", at("10:10")), true, std::nullopt},  // vitals fall due 15 minutes after the last
+      {reading("q-2", at("10:25")), false, std::nullopt},  // reading: one at that instant takes the full path
+      {reading("q-3", at("10:35")), true, std::nullopt},  // exactly 30 minutes in dosing: not over
+      {reading("q-4", at("10:35") + ms), false, kap::alert_kind::phase_overrun},
+      {ev("q-5", "10:36", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":50)"), false, std::nullopt},
+      {ev("q-6", "10:37", "therapist", R"("type":"phase","to":"guided_meditation")"), false, std::nullopt},
+      {ev("q-7", "10:38", "therapist", R"("type":"phase","to":"monitoring")"), false, std::nullopt},
+      {reading("q-8", at("10:40")), true, std::nullopt},  // CADSS due since 10:38, not overdue
+      {reading("q-9", at("10:43")), true, std::nullopt},  // the 5-minute grace ends: not overdue yet
+      {reading("q-10", at("10:43") + ms), false, kap::alert_kind::check_overdue},
+      {reading("q-11", at("10:44")), true, std::nullopt},  // overdue with its alert open: quiet again
+  };
+  for (const auto& s : steps) {
+    EXPECT_EQ(access::quiet_reading(quiet, s.e), s.quiet) << s.e.id.str();
+    const auto a = quiet.apply(s.e);
+    const auto b = full.apply(s.e);
+    ASSERT_TRUE(a.accepted()) << s.e.id.str() << ": " << a.message;
+    EXPECT_TRUE(a == b) << s.e.id.str();
+    EXPECT_EQ(kap::json::to_string(quiet.snapshot()), kap::json::to_string(full.snapshot())) << s.e.id.str();
+    if (s.raises) {
+      ASSERT_EQ(a.alerts.size(), 1U) << s.e.id.str();
+      EXPECT_EQ(a.alerts[0].kind, *s.raises) << s.e.id.str();
+    } else {
+      EXPECT_TRUE(a.alerts.empty()) << s.e.id.str() << ": " << (a.alerts.empty() ? "" : a.alerts[0].message);
+    }
+  }
+}
 
 TEST(ReferencePropertiesCoverage, EveryReferenceProtocolIsTested) {
   const std::vector<std::string> tested{"im-kap", "sublingual-kap", "iv-infusion", "esketamine-rems",

@@ -43,6 +43,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,6 +156,11 @@ inline constexpr double max_plausible_respiratory_rate = 100;  ///< breaths per 
 inline constexpr double max_plausible_weight_kg = 500;  ///< kilograms
 inline constexpr int max_plausible_age = 130;  ///< years
 
+namespace detail {
+/// Reaches into a session for the tests (declared here, defined only by kap's tests).
+struct session_test_access;
+}  // namespace detail
+
 /// One session under one validated protocol.
 class session {
  public:
@@ -177,6 +183,7 @@ class session {
     hold_bounds_ = bounds_of(hold_);
     critical_bounds_ = bounds_of(protocol_->definition().vitals.critical);
     calm_bounds_ = tighter(hold_bounds_, critical_bounds_);
+    quiet_bounds_ = tighter(calm_bounds_, plausible_bounds());
     const auto& sched = protocol_->definition().schedules;
     schedule_since_.assign(sched.vitals.size(), std::nullopt);
     // Schedule tables by phase index, so the per-event schedule walk compares integers only.
@@ -466,18 +473,17 @@ class session {
     return r;
   }
   // A reading as five numbers (systolic, diastolic, heart rate, SpO2, respiratory rate) with a
-  // bit per value present, and limits as lower and upper bounds on them with a bit per bound
-  // set: the checks on every reading compare numbers under masks, without branching on
-  // optionals or copying readings. `check` still words a violation.
+  // bit per value present, and limits as lower and upper bounds on them (minus and plus infinity
+  // where a limit is not set): the checks on every reading compare numbers under a mask, without
+  // branching on optionals or copying readings. `check` still words a violation.
   struct vitals_values {
     std::array<double, 5> v{};
     unsigned present = 0;
   };
+  static constexpr double unbounded = std::numeric_limits<double>::infinity();
   struct vitals_bounds {
-    std::array<double, 5> lo{};
-    std::array<double, 5> hi{};
-    unsigned has_lo = 0;
-    unsigned has_hi = 0;
+    std::array<double, 5> lo{-unbounded, -unbounded, -unbounded, -unbounded, -unbounded};
+    std::array<double, 5> hi{unbounded, unbounded, unbounded, unbounded, unbounded};
   };
   template <class Reading>  // events::vitals or vitals_reading
   [[nodiscard]] static vitals_values values_of(const Reading& r) noexcept {
@@ -497,37 +503,34 @@ class session {
   }
   [[nodiscard]] static vitals_bounds bounds_of(const vitals_limits& l) noexcept {
     vitals_bounds b;
-    auto put = [](std::array<double, 5>& to, unsigned& has, unsigned i, const auto& x) {
-      if (x && !std::isnan(x->count())) {  // a NaN limit holds nothing back in `kap::within` either
-        to[i] = x->count();
-        has |= 1U << i;
-      }
+    auto put = [](double& to, const auto& x) {
+      if (x && !std::isnan(x->count())) to = x->count();  // a NaN limit holds nothing back in `kap::within` either
     };
-    put(b.lo, b.has_lo, 0, l.systolic_min);
-    put(b.hi, b.has_hi, 0, l.systolic_max);
-    put(b.hi, b.has_hi, 1, l.diastolic_max);
-    put(b.lo, b.has_lo, 2, l.heart_rate_min);
-    put(b.hi, b.has_hi, 2, l.heart_rate_max);
-    put(b.lo, b.has_lo, 3, l.spo2_min);
-    put(b.lo, b.has_lo, 4, l.respiratory_rate_min);
-    put(b.hi, b.has_hi, 4, l.respiratory_rate_max);
+    put(b.lo[0], l.systolic_min);
+    put(b.hi[0], l.systolic_max);
+    put(b.hi[1], l.diastolic_max);
+    put(b.lo[2], l.heart_rate_min);
+    put(b.hi[2], l.heart_rate_max);
+    put(b.lo[3], l.spo2_min);
+    put(b.lo[4], l.respiratory_rate_min);
+    put(b.hi[4], l.respiratory_rate_max);
     return b;
   }
   /// The bounds both `a` and `b` allow (a reading within them is within each).
   [[nodiscard]] static vitals_bounds tighter(const vitals_bounds& a, const vitals_bounds& b) noexcept {
     vitals_bounds out;
     for (unsigned i = 0; i < 5; ++i) {
-      const unsigned bit = 1U << i;
-      const bool a_lo = (a.has_lo & bit) != 0;
-      const bool b_lo = (b.has_lo & bit) != 0;
-      const bool a_hi = (a.has_hi & bit) != 0;
-      const bool b_hi = (b.has_hi & bit) != 0;
-      out.lo[i] = a_lo && b_lo ? std::max(a.lo[i], b.lo[i]) : a_lo ? a.lo[i] : b.lo[i];
-      out.hi[i] = a_hi && b_hi ? std::min(a.hi[i], b.hi[i]) : a_hi ? a.hi[i] : b.hi[i];
+      out.lo[i] = std::max(a.lo[i], b.lo[i]);
+      out.hi[i] = std::min(a.hi[i], b.hi[i]);
     }
-    out.has_lo = a.has_lo | b.has_lo;
-    out.has_hi = a.has_hi | b.has_hi;
     return out;
+  }
+  /// The most a reading may hold: a value above these is a typing or device error.
+  [[nodiscard]] static constexpr vitals_bounds plausible_bounds() noexcept {
+    vitals_bounds b;
+    b.hi = {max_plausible_systolic, max_plausible_diastolic, max_plausible_heart_rate, max_plausible_spo2,
+            max_plausible_respiratory_rate};
+    return b;
   }
   /// The values a sign covers, as bits of `vitals_values::present` (both pressures for blood pressure).
   [[nodiscard]] static constexpr unsigned sign_bits(vital_sign sign) noexcept {
@@ -539,16 +542,15 @@ class session {
     }
     return 0;
   }
-  /// True when the values present among `bits` are within the bounds (the same rule as
+  /// The values present among `bits` that are outside the bounds, as bits (the same rule as
   /// `kap::within`: a value equal to a bound is within it, an absent value is not judged).
+  [[nodiscard]] static unsigned outside_bounds(const vitals_values& x, const vitals_bounds& b, unsigned bits = 31U) noexcept {
+    unsigned out = 0;
+    for (unsigned i = 0; i < 5; ++i) out |= static_cast<unsigned>(x.v[i] < b.lo[i] || x.v[i] > b.hi[i]) << i;
+    return out & x.present & bits;
+  }
   [[nodiscard]] static bool within_bounds(const vitals_values& x, const vitals_bounds& b, unsigned bits = 31U) noexcept {
-    const unsigned judged = x.present & bits;
-    for (unsigned i = 0; i < 5; ++i) {
-      if ((judged >> i & 1U) == 0) continue;
-      if ((b.has_lo >> i & 1U) != 0 && x.v[i] < b.lo[i]) return false;
-      if ((b.has_hi >> i & 1U) != 0 && x.v[i] > b.hi[i]) return false;
-    }
-    return true;
+    return outside_bounds(x, b, bits) == 0;
   }
   /// Distinct adverse event kinds one session records (a clinical session has a handful; the
   /// bound keeps alert keys unique and the table small whatever a stream holds).
@@ -566,6 +568,13 @@ class session {
   /// Checks `e` and, when it passes, commits it; `d` is accepted on entry (with the event's id)
   /// and left accepted with the alerts raised, or duplicate, or rejected with nothing changed.
   bool decide(const event& e, decision& d);
+  /// Keeps the values of an accepted reading.
+  void keep_reading(const events::vitals& v, timestamp at);
+  /// Appends an accepted event to the timeline and the id index, with its content hash.
+  void remember(const event& e, event_type type, std::uint64_t content, std::uint64_t id_hash);
+  /// Sets quiet_until_ after an accepted event (see decide's quiet path).
+  void update_quiet();
+  friend struct detail::session_test_access;
   [[nodiscard]] screening_outcome evaluate_screening(const std::map<std::string, bool>& answers,
                                                      const std::vector<std::string>& overridden) const;
 
@@ -612,6 +621,11 @@ class session {
   vitals_bounds hold_bounds_;                      // hold_ as bounds
   vitals_bounds critical_bounds_;                  // the protocol's critical limits as bounds
   vitals_bounds calm_bounds_;                      // within both: no vitals alert
+  vitals_bounds quiet_bounds_;                     // within both and plausible: a quiet reading
+  // Until this instant a reading within quiet_bounds_ takes the quiet path (see update_quiet);
+  // timestamp::min() while some alert or due check needs the full path.
+  timestamp quiet_until_ = timestamp::min();
+  bool quiet_path_ = true;                         // off only in tests, to compare both paths
   std::unordered_map<std::string, std::uint32_t> adverse_kinds_;  // adverse event kind -> its number (never output)
   std::vector<unsigned char> adverse_unresolved_;  // per kind number: 1 while reported and not resolved
 };
@@ -1095,6 +1109,20 @@ inline bool session::decide(const event& e, decision& d) {
     return reject(d, e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +
                                              std::string(to_string(e.actor.role)));
   }
+  // The quiet path: the usual reading, plausible and within both sets of limits, while no
+  // vitals alert is open and nothing but measures is due (see update_quiet). Such a reading
+  // raises and closes no alert and changes no schedule answer: the full path below would only
+  // keep its values.
+  if (type == event_type::vitals && e.at < quiet_until_) {
+    const auto& v = std::get<events::vitals>(e.body);
+    const vitals_values r = values_of(v);
+    if (r.present != 0 && within_bounds(r, quiet_bounds_)) {
+      st_.last_event_at = e.at;
+      keep_reading(v, e.at);
+      remember(e, type, h.h, id_hash);
+      return true;
+    }
+  }
 
   // Type-specific checks: nothing below mutates the state until the commit section.
   std::vector<alert>& alerts = d.alerts;
@@ -1167,18 +1195,14 @@ inline bool session::decide(const event& e, decision& d) {
       const auto& v = std::get<events::vitals>(e.body);
       reading = values_of(v);
       if (reading.present == 0) return reject(d, e, errc::missing_field, "a vitals event needs at least one value");
-      static constexpr std::array<double, 5> plausible_max{max_plausible_systolic, max_plausible_diastolic,
-                                                           max_plausible_heart_rate, max_plausible_spo2,
-                                                           max_plausible_respiratory_rate};
+      static constexpr vitals_bounds plausible = plausible_bounds();
       static constexpr std::array<const char*, 5> names{"systolic", "diastolic", "heart_rate", "spo2",
                                                         "respiratory_rate"};
-      unsigned implausible = 0;
-      for (unsigned i = 0; i < 5; ++i) implausible |= static_cast<unsigned>(reading.v[i] > plausible_max[i]) << i;
-      if ((implausible &= reading.present) != 0) {
+      if (const unsigned implausible = outside_bounds(reading, plausible); implausible != 0) {
         const auto i = static_cast<std::size_t>(std::countr_zero(implausible));  // the first, in reading order
         return reject(d, e, errc::out_of_range,
                       std::string(names[i]) + " " + detail::num(reading.v[i]) + " is outside 0-" +
-                          detail::num(plausible_max[i]));
+                          detail::num(plausible.hi[i]));
       }
       // A sign outside the critical limits raises (or keeps) a critical alert; a sign outside
       // only the hold limits raises a hold warning, also while an earlier critical alert for it
@@ -1296,6 +1320,7 @@ inline bool session::decide(const event& e, decision& d) {
       hold_ = hold;
       hold_bounds_ = bounds_of(hold_);
       calm_bounds_ = tighter(hold_bounds_, critical_bounds_);
+      quiet_bounds_ = tighter(calm_bounds_, plausible_bounds());
       break;
     }
     case event_type::override_contraindication:
@@ -1312,19 +1337,7 @@ inline bool session::decide(const event& e, decision& d) {
     }
     case event_type::phase: enter_phase(*target, e.at); break;
     case event_type::abort: enter_phase(protocol_->aborted_phase(), e.at); break;
-    case event_type::vitals: {
-      const auto& v = std::get<events::vitals>(e.body);
-      auto keep = [&](std::optional<last_reading>& slot, const auto& x) {
-        if (x) slot = last_reading{x->count(), e.at};
-      };
-      keep(st_.systolic, v.systolic);
-      keep(st_.diastolic, v.diastolic);
-      keep(st_.heart_rate, v.heart_rate);
-      keep(st_.spo2, v.spo2);
-      keep(st_.respiratory_rate, v.respiratory_rate);
-      last_vitals_at_ = e.at;
-      break;
-    }
+    case event_type::vitals: keep_reading(std::get<events::vitals>(e.body), e.at); break;
     case event_type::dose: {
       const auto& dose = std::get<events::dose>(e.body);
       st_.doses.push_back(dose_record{e.at, dose.drug, dose.route, dose.mg, per_kg});
@@ -1420,16 +1433,65 @@ inline bool session::decide(const event& e, decision& d) {
     open_tag_.erase(open_tag_.begin() + static_cast<std::ptrdiff_t>(kept), open_tag_.end());
   }
   for (std::size_t i = 0; i < alerts.size(); ++i) alerts[i].open = st_.alerts[first_new + i].open;
+  update_quiet();
+  remember(e, type, h.h, id_hash);
+  return true;
+}
 
+inline void session::keep_reading(const events::vitals& v, timestamp at) {
+  auto keep = [&](std::optional<last_reading>& slot, const auto& x) {
+    if (x) slot = last_reading{x->count(), at};
+  };
+  keep(st_.systolic, v.systolic);
+  keep(st_.diastolic, v.diastolic);
+  keep(st_.heart_rate, v.heart_rate);
+  keep(st_.spo2, v.spo2);
+  keep(st_.respiratory_rate, v.respiratory_rate);
+  last_vitals_at_ = at;
+}
+
+inline void session::remember(const event& e, event_type type, std::uint64_t content, std::uint64_t id_hash) {
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
   st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
-  hashes_.push_back(h.h);
+  hashes_.push_back(content);
   index_newest(id_hash);
   if (log_->enabled(log_level::debug)) {
     log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                       std::string(wire_name(type)) + ") accepted; phase " + st_.phase);
   }
-  return true;
+}
+
+// A reading may skip the full path while the full path could do nothing but keep its values:
+//  - no vitals alert is open (a reading could close it);
+//  - every check due is a measure (a reading re-walks the vitals and dose-check parts of the
+//    schedule when one of theirs is due), and each overdue one has its alert open already (a
+//    check turns overdue only as time passes, which due_until_ bounds, so the full path has
+//    raised that alert by now; the test below only guards this);
+//  - the cached schedule answer holds (before due_until_: nothing falls due or turns overdue);
+//  - the phase has not run over its maximum, or its overrun alert is open already.
+// A reading within quiet_bounds_ is plausible and raises no vitals alert, so under these
+// conditions the full path would raise no alert, close none and walk no part of the schedule.
+inline void session::update_quiet() {
+  quiet_until_ = timestamp::min();
+  if (!quiet_path_) return;
+  auto open = [&](alert_kind kind, std::uint32_t key) {
+    return std::find(open_tag_.begin(), open_tag_.end(), tag_of(kind, key)) != open_tag_.end();
+  };
+  for (const std::uint32_t tag : open_tag_) {
+    const alert_kind kind = kind_of_tag(tag);
+    if (kind == alert_kind::vitals_hold || kind == alert_kind::vitals_critical) return;
+  }
+  for (const due_hit& hit : due_hits_) {
+    if (hit.part != part_measures || (hit.overdue && !open(alert_kind::check_overdue, hit.check))) return;
+  }
+  timestamp until = due_until_;
+  const kap::phase& current = definition().phases[phase_index()];
+  if (current.max_duration && st_.phase_since &&
+      !open(alert_kind::phase_overrun, static_cast<std::uint32_t>(phase_index_))) {
+    // The full path raises the overrun alert once more than max_duration has passed.
+    until = std::min(until, *st_.phase_since + *current.max_duration + duration{1});
+  }
+  quiet_until_ = until;
 }
 
 }  // namespace kap

@@ -1493,6 +1493,8 @@ inline void session::remember(const event& e, event_type type, std::uint64_t con
 inline void session::update_quiet() {
   quiet_until_ = timestamp::min();
   if (!quiet_path_) return;
+  // Open now, after the commit (not has_open, which also counts this event's alerts, some of
+  // which the commit may have closed at once).
   auto open = [&](alert_kind kind, std::uint32_t key) {
     return std::find(open_tag_.begin(), open_tag_.end(), tag_of(kind, key)) != open_tag_.end();
   };

@@ -888,4 +888,93 @@ TEST_F(SessionTest, EveryImplausibleVitalIsNamed) {
   EXPECT_EQ(state_of(s), before);
 }
 
+// The JSON readers refuse NaN, infinity, negative quantities and enum names they do not know; an
+// event built in C++ can hold them, and the session refuses each with its own sentence. Before
+// this rule a NaN dose was accepted (no comparison with a limit is true of NaN), a negative heart
+// rate passed as plausible, and a severity without a name raised an alert and was kept (its JSON
+// form, `"severity":null`, could not be read back).
+TEST_F(SessionTest, ValuesOnlyTheCppApiCanMakeAreRefused) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  auto s = kap::test::session_at_dosing(p);
+  const std::string before = state_of(s);
+  auto refused = [&](kap::event e, const std::string& message) {
+    const auto d = s.apply(e);
+    EXPECT_EQ(d.code, kap::errc::out_of_range) << message;
+    EXPECT_EQ(d.message, message);
+    EXPECT_TRUE(d.alerts.empty()) << message;
+    EXPECT_EQ(state_of(s), before) << message;
+  };
+  auto dose = [&](double mg) {
+    auto e = ev("d-1", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":20)");
+    std::get<kap::events::dose>(e.body).mg = kap::milligrams{mg};
+    return e;
+  };
+  refused(dose(nan), "dose mg is not a finite number");
+  refused(dose(inf), "dose mg is not a finite number");
+  refused(dose(-20), "dose must be more than 0 mg");
+  auto reading = [&](auto set) {
+    auto e = ev("v-1", "10:06", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":72,"spo2":98)");
+    set(std::get<kap::events::vitals>(e.body));
+    return e;
+  };
+  refused(reading([&](auto& v) { v.systolic = kap::mmhg{nan}; }), "systolic is not a finite number");
+  refused(reading([&](auto& v) { v.spo2 = kap::spo2_percent{inf}; }), "spo2 is not a finite number");
+  refused(reading([&](auto& v) { v.heart_rate = kap::bpm{-3}; }), "heart_rate -3 is outside 0-300");
+  refused(reading([&](auto& v) { v.respiratory_rate = kap::breaths_per_min{-0.5}; }),
+          "respiratory_rate -0.5 is outside 0-100");
+  auto minutes = ev("i-1", "10:06", "therapist", R"("type":"intervention","kind":"music","minutes":5)");
+  std::get<kap::events::intervention>(minutes.body).minutes = kap::minutes{-5};
+  refused(minutes, "intervention minutes must not be negative");
+  // Enum values without a name: refused before any limit is judged.
+  auto odd_dose = dose(20);
+  std::get<kap::events::dose>(odd_dose.body).route = static_cast<kap::route>(42);
+  auto odd_drug = dose(20);
+  std::get<kap::events::dose>(odd_drug.body).drug = static_cast<kap::drug>(7);
+  auto adverse = ev("a-1", "10:06", "nurse", R"("type":"adverse_event","kind":"nausea","severity":"severe")");
+  auto odd_severity = adverse;
+  std::get<kap::events::adverse_event>(odd_severity.body).severity = static_cast<kap::events::severity>(9);
+  auto odd_outcome = adverse;
+  std::get<kap::events::adverse_event>(odd_outcome.body).outcome = static_cast<kap::events::adverse_outcome>(5);
+  for (const auto& [e, message] : {std::pair{odd_dose, "dose route 42 is not one kap knows"},
+                                   std::pair{odd_drug, "dose drug 7 is not one kap knows"},
+                                   std::pair{odd_severity, "adverse event severity 9 is not one kap knows"},
+                                   std::pair{odd_outcome, "adverse event outcome 5 is not one kap knows"}}) {
+    const auto d = s.apply(e);
+    EXPECT_EQ(d.code, kap::errc::unknown_enum) << message;
+    EXPECT_EQ(d.message, message);
+    EXPECT_TRUE(d.alerts.empty()) << message;
+    EXPECT_EQ(state_of(s), before) << message;
+  }
+  // Zero is a value, not an absent one: a heart rate of 0 is plausible (and critical).
+  const auto zero = s.apply(reading([&](auto& v) { v.heart_rate = kap::bpm{0}; }));
+  EXPECT_TRUE(zero.accepted()) << zero.message;
+
+  kap::session fresh(p, kap::session_id{"S-1"});
+  auto weight = ev("e-1", "09:30", "prescriber", R"("type":"screening","weight_kg":80,"age":40,"answers":{})");
+  std::get<kap::events::screening>(weight.body).weight_kg = kap::kilograms{nan};
+  const auto w = fresh.apply(weight);
+  EXPECT_EQ(w.code, kap::errc::out_of_range);
+  EXPECT_EQ(w.message, "weight_kg is not a finite number");
+  EXPECT_TRUE(fresh.timeline().empty());
+}
+
+// The quiet path judges such a reading by the same bounds: while the session is quiet, a NaN or
+// negative value still goes to the full path and is refused there.
+TEST_F(SessionTest, TheQuietPathTakesNoValueTheFullPathRefuses) {
+  auto s = kap::test::session_at_dosing(p);
+  KAP_ACCEPT(s, ev("d-1", "10:06", "nurse", R"("type":"dose","drug":"ketamine","route":"im","mg":20)"));
+  KAP_ACCEPT(s, ev("v-1", "10:07", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":72,"spo2":98)"));
+  ASSERT_TRUE(kap::detail::session_test_access::quiet_at(s, at("10:08")));
+  const std::string before = state_of(s);
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(), -1.0}) {
+    auto e = ev("v-2", "10:08", "nurse", R"("type":"vitals","systolic":120,"diastolic":80,"heart_rate":72,"spo2":98)");
+    std::get<kap::events::vitals>(e.body).diastolic = kap::mmhg{bad};
+    EXPECT_FALSE(kap::detail::session_test_access::quiet_reading(s, e)) << bad;
+    const auto d = s.apply(e);
+    EXPECT_EQ(d.code, kap::errc::out_of_range) << bad;
+    EXPECT_EQ(state_of(s), before) << bad;
+  }
+}
+
 }  // namespace

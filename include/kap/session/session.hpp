@@ -547,6 +547,7 @@ class session {
   /// The most a reading may hold: a value above these is a typing or device error.
   [[nodiscard]] static constexpr vitals_bounds plausible_bounds() noexcept {
     vitals_bounds b;
+    b.lo = {0, 0, 0, 0, 0};
     b.hi = {max_plausible_systolic, max_plausible_diastolic, max_plausible_heart_rate, max_plausible_spo2,
             max_plausible_respiratory_rate};
     return b;
@@ -562,10 +563,11 @@ class session {
     return 0;
   }
   /// The values present among `bits` that are outside the bounds, as bits (the same rule as
-  /// `kap::within`: a value equal to a bound is within it, an absent value is not judged).
+  /// `kap::within`: a value equal to a bound is within it, an absent value is not judged). A
+  /// NaN is within no bounds.
   [[nodiscard]] static unsigned outside_bounds(const vitals_values& x, const vitals_bounds& b, unsigned bits = 31U) noexcept {
     unsigned out = 0;
-    for (unsigned i = 0; i < 5; ++i) out |= static_cast<unsigned>(x.v[i] < b.lo[i] || x.v[i] > b.hi[i]) << i;
+    for (unsigned i = 0; i < 5; ++i) out |= static_cast<unsigned>(!(x.v[i] >= b.lo[i] && x.v[i] <= b.hi[i])) << i;
     return out & x.present & bits;
   }
   [[nodiscard]] static bool within_bounds(const vitals_values& x, const vitals_bounds& b, unsigned bits = 31U) noexcept {
@@ -657,6 +659,12 @@ inline void append_a_or_an(std::string& out, std::string_view word) {
   const bool vowel = !word.empty() && std::string_view("aeiou").find(word.front()) != std::string_view::npos;
   out.append(vowel ? "an " : "a ");
   out.append(word);
+}
+/// "dose route 42 is not one kap knows", for an enum value only the C++ API can make (the JSON
+/// readers refuse a name that is not an enumerator's).
+template <DescribedEnum E>
+std::string unknown_value(std::string_view what, E x) {
+  return std::string(what) + " " + std::to_string(static_cast<long long>(x)) + " is not one kap knows";
 }
 /// "a word" or "an word".
 inline std::string a_or_an(std::string_view word) {
@@ -942,6 +950,9 @@ inline bool session::check_screening(const event& e, const events::screening& s,
   if (!st_.doses.empty()) {
     return reject(out, e, errc::requirement_unmet, "screening cannot change after a dose has been given");
   }
+  if (!std::isfinite(s.weight_kg.count())) {  // only the C++ API makes one; the JSON readers refuse it
+    return reject(out, e, errc::out_of_range, "weight_kg is not a finite number");
+  }
   if (s.weight_kg.count() <= 0 || s.weight_kg.count() > max_plausible_weight_kg) {
     return reject(out, e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
   }
@@ -965,6 +976,8 @@ inline bool session::check_screening(const event& e, const events::screening& s,
 
 inline bool session::check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg,
                                 decision& out) const {
+  if (enum_name(d.drug).empty()) return reject(out, e, errc::unknown_enum, detail::unknown_value("dose drug", d.drug));
+  if (enum_name(d.route).empty()) return reject(out, e, errc::unknown_enum, detail::unknown_value("dose route", d.route));
   if (is_excluded()) {
     return reject(out, e, errc::excluded,
                   "screening excluded the subject (" + st_.screening.absolute_present.front() + "); no dose may be given");
@@ -988,6 +1001,9 @@ inline bool session::check_dose(const event& e, const events::dose& d, std::opti
   if (!lim) return refuse("route " + route_name + " is not allowed by this protocol");
   if (d.drug != lim->drug) {
     return refuse(std::string(enum_name(d.drug)) + " is not allowed by the " + route_name + " route of this protocol");
+  }
+  if (!std::isfinite(d.mg.count())) {  // only the C++ API makes one; the JSON readers refuse it
+    return reject(out, e, errc::out_of_range, "dose mg is not a finite number");
   }
   if (d.mg.count() <= 0) return reject(out, e, errc::out_of_range, "dose must be more than 0 mg");
   // Built only for a refusal's sentence.
@@ -1219,6 +1235,9 @@ inline bool session::decide(const event& e, decision& d) {
                                                         "respiratory_rate"};
       if (const unsigned implausible = outside_bounds(reading, plausible); implausible != 0) {
         const auto i = static_cast<std::size_t>(std::countr_zero(implausible));  // the first, in reading order
+        if (!std::isfinite(reading.v[i])) {  // only the C++ API makes one; the JSON readers refuse it
+          return reject(d, e, errc::out_of_range, std::string(names[i]) + " is not a finite number");
+        }
         return reject(d, e, errc::out_of_range,
                       std::string(names[i]) + " " + detail::num(reading.v[i]) + " is outside 0-" +
                           detail::num(plausible.hi[i]));
@@ -1271,9 +1290,18 @@ inline bool session::decide(const event& e, decision& d) {
       if (std::get<events::intervention>(e.body).kind.empty()) {
         return reject(d, e, errc::missing_field, "intervention kind must not be empty");
       }
+      if (std::get<events::intervention>(e.body).minutes < minutes{0}) {  // only the C++ API makes one
+        return reject(d, e, errc::out_of_range, "intervention minutes must not be negative");
+      }
       break;
     case event_type::adverse_event: {
       const auto& a = std::get<events::adverse_event>(e.body);
+      if (enum_name(a.severity).empty()) {
+        return reject(d, e, errc::unknown_enum, detail::unknown_value("adverse event severity", a.severity));
+      }
+      if (a.outcome && enum_name(*a.outcome).empty()) {
+        return reject(d, e, errc::unknown_enum, detail::unknown_value("adverse event outcome", *a.outcome));
+      }
       if (a.kind.empty()) return reject(d, e, errc::missing_field, "adverse event kind must not be empty");
       // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in
       // the event and never reaches an alert or a message, which reports and logs show.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -152,6 +153,41 @@ TEST(Validate, ValidateListsEveryProblemInItsError) {
   EXPECT_EQ(v.error().code, kap::errc::invalid_protocol);
   EXPECT_NE(v.error().message.find("/initial: no phase \"x\""), std::string::npos);
   EXPECT_NE(v.error().message.find("/phases/4/min_duration: must not be negative"), std::string::npos);
+}
+
+// Only the C++ API makes a NaN, infinite or negative limit (the JSON readers refuse one). No
+// comparison with NaN is true, so a NaN max_mg would let any dose through: validate refuses them.
+TEST(Validate, EveryLimitIsAFiniteNonNegativeAmount) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto p = test_protocol();
+  p.limits[0].max_mg = kap::milligrams{nan};
+  p.limits[0].max_cumulative_mg = kap::milligrams{std::numeric_limits<double>::infinity()};
+  p.limits[0].max_mg_per_kg = kap::mg_per_kg{-0.5};
+  p.limits[0].step_mg = kap::milligrams{0};
+  p.vitals.hold.systolic_max = kap::mmhg{nan};
+  p.vitals.critical.spo2_min = kap::spo2_percent{-88};
+  kap::vitals_limits band;
+  band.heart_rate_max = kap::bpm{nan};
+  p.vitals.hold_by_age.push_back(kap::age_hold{65, band});
+  kap::vitals_limits within;
+  within.diastolic_max = kap::mmhg{nan};
+  p.dose_requires.push_back(kap::requirements::vitals_within{within});
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/limits/0/max_mg", "must be a finite number")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/0/max_cumulative_mg", "must be a finite number")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/0/max_mg_per_kg", "must not be negative")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/0/step_mg", "must be positive")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold/systolic_max", "must be a finite number")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/critical/spo2_min", "must not be negative")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/vitals/hold_by_age/0/hold/heart_rate_max", "must be a finite number")) << dump(ps);
+  const std::string req = "/dose_requires/" + std::to_string(p.dose_requires.size() - 1) + "/limits/diastolic_max";
+  EXPECT_TRUE(has(ps, req, "must be a finite number")) << dump(ps);
+  EXPECT_EQ(ps.size(), 8U) << dump(ps);  // one problem per amount: a negative step is not also "not positive"
+  EXPECT_FALSE(kap::validate(p));
+  // Zero is an amount (a minimum of 0 holds nothing back, but it is not an error).
+  auto zero = test_protocol();
+  zero.vitals.hold.respiratory_rate_min = kap::breaths_per_min{0};
+  EXPECT_TRUE(kap::check_protocol(zero).empty()) << dump(kap::check_protocol(zero));
 }
 
 TEST(Validate, EmptyProtocol) {

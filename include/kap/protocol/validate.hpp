@@ -10,17 +10,22 @@
 /// the initial one; a terminal phase reachable from every phase; min <= max durations; every
 /// dosing phase covered by a vitals schedule; dose limits with at least one amount bound, at
 /// most one limit per route, and a protocol with a dosing phase has limits; hold limits by age
-/// youngest first, at ages 0-130, each band giving a limit; schedules and measure points refer to
-/// existing phases; requirement fields not empty.
+/// youngest first, at ages 0-130, each band giving a limit; every dose and vitals limit a finite,
+/// non-negative amount; schedules and measure points refer to existing phases; requirement
+/// fields not empty.
 
 #include <kap/core/result.hpp>
 #include <kap/protocol/protocol.hpp>
 
 #include <boost/describe/class.hpp>
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +90,28 @@ class validated_protocol {
 
 namespace detail {
 
+template <class M>
+inline constexpr bool is_optional_quantity = false;
+template <Quantity Q>
+inline constexpr bool is_optional_quantity<std::optional<Q>> = true;
+
+/// A problem for every amount of `x` (a described struct of optional quantities: dose or vitals
+/// limits) that is NaN, infinite or negative. Only the C++ API makes one (the JSON readers
+/// refuse it), and since no comparison with NaN is true, a NaN limit would hold nothing back.
+template <class T>
+void check_amounts(const T& x, const std::string& path, std::vector<problem>& out) {
+  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto m) {
+    if constexpr (is_optional_quantity<std::remove_cvref_t<decltype(x.*m.pointer)>>) {
+      const auto& v = x.*m.pointer;
+      if (v && !std::isfinite(v->count())) {
+        out.push_back({path + "/" + m.name, "must be a finite number"});
+      } else if (v && v->count() < 0) {
+        out.push_back({path + "/" + m.name, "must not be negative"});
+      }
+    }
+  });
+}
+
 inline void check_requirements(const std::vector<requirement>& reqs, const std::string& path,
                                const protocol& p, std::vector<problem>& out) {
   (void)p;
@@ -102,6 +129,7 @@ inline void check_requirements(const std::vector<requirement>& reqs, const std::
             if (r.what.empty()) out.push_back({at + "/what", "sign-off name must not be empty"});
           } else if constexpr (std::is_same_v<R, requirements::vitals_within>) {
             if (r.max_age.count() <= 0) out.push_back({at + "/max_age", "max_age must be positive"});
+            if (r.limits) check_amounts(*r.limits, at + "/limits", out);
           } else if constexpr (std::is_same_v<R, requirements::predicate>) {
             if (!r.check) out.push_back({at, "predicate has no function"});
           }
@@ -208,7 +236,8 @@ inline std::vector<problem> check_protocol(const protocol& p) {
       out.push_back({at, "route has no limit: give max_mg or max_mg_per_kg"});
     }
     if (l.max_doses < 1) out.push_back({at + "/max_doses", "must be at least 1"});
-    if (l.step_mg && l.step_mg->count() <= 0) out.push_back({at + "/step_mg", "must be positive"});
+    detail::check_amounts(l, at, out);
+    if (l.step_mg && l.step_mg->count() == 0) out.push_back({at + "/step_mg", "must be positive"});
     if (l.min_interval.count() < 0) out.push_back({at + "/min_interval", "must not be negative"});
     for (std::size_t j = 0; j < i; ++j) {
       if (p.limits[j].route == l.route) out.push_back({at + "/route", "a second limit for the same route"});
@@ -227,10 +256,14 @@ inline std::vector<problem> check_protocol(const protocol& p) {
   }
   detail::check_requirements(p.dose_requires, "/dose_requires", p, out);
 
+  // Vitals limits: amounts that hold something back.
+  detail::check_amounts(p.vitals.hold, "/vitals/hold", out);
+  detail::check_amounts(p.vitals.critical, "/vitals/critical", out);
   // Hold limits by age: youngest first, within the plausible ages, each changing something.
   for (std::size_t i = 0; i < p.vitals.hold_by_age.size(); ++i) {
     const auto& band = p.vitals.hold_by_age[i];
     const std::string at = "/vitals/hold_by_age/" + std::to_string(i);
+    detail::check_amounts(band.hold, at + "/hold", out);
     if (band.from_age < 0 || band.from_age > 130) {
       out.push_back({at + "/from_age", "must be between 0 and 130 years"});
     } else if (i > 0 && band.from_age <= p.vitals.hold_by_age[i - 1].from_age) {

@@ -523,7 +523,7 @@ class session {
   [[nodiscard]] static vitals_bounds bounds_of(const vitals_limits& l) noexcept {
     vitals_bounds b;
     auto put = [](double& to, const auto& x) {
-      if (x && !std::isnan(x->count())) to = x->count();  // a NaN limit holds nothing back in `kap::within` either
+      if (x) to = x->count();  // finite: validate refuses a NaN or infinite limit
     };
     put(b.lo[0], l.systolic_min);
     put(b.hi[0], l.systolic_max);

@@ -24,9 +24,11 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,22 @@ BOOST_DESCRIBE_STRUCT(problem, (), (path, message))
 
 /// Every problem in a protocol definition (empty when it is valid).
 [[nodiscard]] std::vector<problem> check_protocol(const protocol& p);
+
+namespace detail {
+/// Lookup tables `kap::session` uses, built once per validated protocol (not per session).
+struct engine_tables {
+  int initial = 0;  ///< the initial phase's index
+  std::array<std::uint32_t, event_type_count> may_record{};  ///< per event type: a bit per role allowed to record it
+  std::vector<unsigned char> vitals_active;  ///< [schedule * phases + phase]: the vitals schedule is active there
+  std::vector<int> measure_phase;            ///< per measure schedule: its phase's index
+  /// Every scheduled check by a small number, so open alerts are matched to checks without
+  /// comparing strings; checks of the same name share a number (and an alert).
+  std::vector<std::string> check_names;
+  std::uint32_t vitals_check = 0;            ///< the number of "vitals"
+  std::vector<std::uint32_t> dose_check_id;  ///< per dose check: its number
+  std::vector<std::uint32_t> measure_id;     ///< per measure schedule: its number
+};
+}  // namespace detail
 
 /// A protocol that passed `validate()`, with lookup tables the engine uses. Immutable; cheap to
 /// share between sessions through `std::shared_ptr<const validated_protocol>`.
@@ -71,6 +89,8 @@ class validated_protocol {
   [[nodiscard]] const std::string& aborted_phase() const noexcept { return p_.phases[aborted_].id; }
   /// True when the protocol holds a C++ predicate and so cannot be written as JSON.
   [[nodiscard]] bool serialisable() const noexcept { return serialisable_; }
+  /// The session engine's lookup tables (internal: their shape may change in any release).
+  [[nodiscard]] const detail::engine_tables& engine_tables() const noexcept { return tables_; }
 
  private:
   friend result<validated_protocol> validate(protocol p);
@@ -79,6 +99,7 @@ class validated_protocol {
   std::array<permission, event_type_count> permissions_{};
   std::size_t aborted_ = 0;
   bool serialisable_ = true;
+  detail::engine_tables tables_;
 };
 
 /// Checks a protocol and wraps it for the engine.
@@ -344,6 +365,35 @@ inline validated_protocol::validated_protocol(protocol p) : p_(std::move(p)) {
   serialisable_ = !has_predicate(p_.dose_requires);
   for (const auto& ph : p_.phases) serialisable_ = serialisable_ && !has_predicate(ph.entry);
   for (const auto& t : p_.transitions) serialisable_ = serialisable_ && !has_predicate(t.require);
+
+  auto& tab = tables_;
+  tab.initial = phase_index(p_.initial);
+  for (std::size_t t = 0; t < event_type_count; ++t) {
+    for (const role r : permissions_[t].roles) {
+      if (static_cast<unsigned>(r) < 32) tab.may_record[t] |= 1U << static_cast<unsigned>(r);
+    }
+  }
+  // Schedule tables by phase index, so the per-event schedule walk compares integers only.
+  const auto& sched = p_.schedules;
+  const std::size_t phases = p_.phases.size();
+  tab.vitals_active.assign(sched.vitals.size() * phases, 0);
+  for (std::size_t i = 0; i < sched.vitals.size(); ++i) {
+    for (const auto& ph : sched.vitals[i].phases) {
+      const int k = phase_index(ph);
+      if (k >= 0) tab.vitals_active[i * phases + static_cast<std::size_t>(k)] = 1;
+    }
+  }
+  for (const auto& m : sched.measures) tab.measure_phase.push_back(phase_index(m.phase));
+  auto name_id = [&](std::string_view name) {
+    for (std::size_t k = 0; k < tab.check_names.size(); ++k) {
+      if (tab.check_names[k] == name) return static_cast<std::uint32_t>(k);
+    }
+    tab.check_names.emplace_back(name);
+    return static_cast<std::uint32_t>(tab.check_names.size() - 1);
+  };
+  tab.vitals_check = name_id("vitals");
+  for (const auto& c : sched.dose_checks) tab.dose_check_id.push_back(name_id(c.name));
+  for (const auto& m : sched.measures) tab.measure_id.push_back(name_id(m.instrument));
 }
 
 inline result<validated_protocol> validate(protocol p) {

@@ -173,44 +173,17 @@ class session {
     st_.id = std::move(id);
     st_.protocol = protocol_->definition().id;
     st_.phase = protocol_->definition().initial;
-    phase_index_ = protocol_->phase_index(st_.phase);
+    phase_index_ = tables().initial;
+    may_record_ = tables().may_record;  // a copy beside the rest of the hot state
     hold_ = protocol_->definition().vitals.hold;
-    for (std::size_t t = 0; t < event_type_count; ++t) {
-      for (const role r : protocol_->permission_for(static_cast<event_type>(t)).roles) {
-        if (static_cast<unsigned>(r) < 32) may_record_[t] |= 1U << static_cast<unsigned>(r);
-      }
-    }
     hold_bounds_ = bounds_of(hold_);
     critical_bounds_ = bounds_of(protocol_->definition().vitals.critical);
     calm_bounds_ = tighter(hold_bounds_, critical_bounds_);
     quiet_bounds_ = tighter(calm_bounds_, plausible_bounds());
     const auto& sched = protocol_->definition().schedules;
     schedule_since_.assign(sched.vitals.size(), std::nullopt);
-    // Schedule tables by phase index, so the per-event schedule walk compares integers only.
-    const std::size_t phases = protocol_->definition().phases.size();
-    vitals_active_.assign(sched.vitals.size() * phases, 0);
-    for (std::size_t i = 0; i < sched.vitals.size(); ++i) {
-      for (const auto& ph : sched.vitals[i].phases) {
-        const int k = protocol_->phase_index(ph);
-        if (k >= 0) vitals_active_[i * phases + static_cast<std::size_t>(k)] = 1;
-      }
-    }
-    measure_phase_.reserve(sched.measures.size());
-    for (const auto& m : sched.measures) measure_phase_.push_back(protocol_->phase_index(m.phase));
     measure_last_at_.assign(sched.measures.size(), std::nullopt);
-    // Every scheduled check by a small number, so open alerts are matched to checks without
-    // comparing strings; checks of the same name share a number (and an alert).
-    auto name_id = [&](std::string_view name) {
-      for (std::size_t k = 0; k < check_names_.size(); ++k) {
-        if (check_names_[k] == name) return static_cast<std::uint32_t>(k);
-      }
-      check_names_.emplace_back(name);
-      return static_cast<std::uint32_t>(check_names_.size() - 1);
-    };
-    vitals_check_ = name_id("vitals");
     pending_.reserve(index_batch);
-    for (const auto& c : sched.dose_checks) dose_check_id_.push_back(name_id(c.name));
-    for (const auto& m : sched.measures) measure_id_.push_back(name_id(m.instrument));
   }
 
   /// Reserves room for `events` accepted events (avoids growth during a session).
@@ -269,6 +242,9 @@ class session {
   [[nodiscard]] const session_id& id() const noexcept { return st_.id; }
 
  private:
+  /// The protocol's lookup tables (built once by validate, shared by its sessions).
+  [[nodiscard]] const detail::engine_tables& tables() const noexcept { return protocol_->engine_tables(); }
+
   // Rejections ---------------------------------------------------------------------------------
   /// Marks `d` rejected (it was accepted so far and changed nothing). Returns false, so a check
   /// can end with `return reject(...)`.
@@ -425,7 +401,7 @@ class session {
   static constexpr unsigned all_parts = 7;
   struct due_hit {
     unsigned part;
-    std::uint32_t check;  // index into check_names_
+    std::uint32_t check;  // index into tables().check_names
     timestamp due_at;
     bool overdue;
   };
@@ -630,12 +606,6 @@ class session {
   timestamp due_until_ = timestamp::min();
   timestamp due_checked_at_ = timestamp::min();     // the instant the cache was last brought up to date
   std::optional<timestamp> last_vitals_at_;        // the latest vitals reading of any sign
-  std::vector<std::string> check_names_;           // the scheduled checks' names, by number
-  std::uint32_t vitals_check_ = 0;                 // the number of "vitals"
-  std::vector<std::uint32_t> dose_check_id_;       // per dose check: its number
-  std::vector<std::uint32_t> measure_id_;          // per measure schedule: its number
-  std::vector<unsigned char> vitals_active_;       // [schedule * phases + phase]: schedule active there
-  std::vector<int> measure_phase_;                 // per measure schedule: its phase's index
   std::vector<std::optional<timestamp>> measure_last_at_;  // per measure schedule: last recorded
   std::array<std::uint32_t, event_type_count> may_record_{};  // per event type: a bit per role allowed to record it
   vitals_limits hold_;                             // the hold limits for the subject's age
@@ -850,7 +820,7 @@ void session::walk_schedule(unsigned parts, F&& f) const {
       timestamp anchor = *schedule_since_[i];
       if (last_vitals_at_ && *last_vitals_at_ > anchor) anchor = *last_vitals_at_;
       const timestamp due_at = anchor + def.schedules.vitals[i].every;
-      f(part_vitals, vitals_check_, due_at, due_at, due_at + grace);
+      f(part_vitals, tables().vitals_check, due_at, due_at, due_at + grace);
     }
   }
   if ((parts & part_dose_checks) != 0 && !def.schedules.dose_checks.empty()) {
@@ -860,15 +830,15 @@ void session::walk_schedule(unsigned parts, F&& f) const {
         const auto& c = def.schedules.dose_checks[k];
         const timestamp window = d.at + c.after - c.tolerance;
         if (last_bp >= window) continue;  // done
-        f(part_dose_checks, dose_check_id_[k], window, d.at + c.after, d.at + c.after + c.tolerance);
+        f(part_dose_checks, tables().dose_check_id[k], window, d.at + c.after, d.at + c.after + c.tolerance);
       }
     }
   }
   if ((parts & part_measures) == 0 || !st_.phase_since) return;
-  for (std::size_t k = 0; k < measure_phase_.size(); ++k) {
-    if (measure_phase_[k] != phase_index_) continue;
+  for (std::size_t k = 0; k < tables().measure_phase.size(); ++k) {
+    if (tables().measure_phase[k] != phase_index_) continue;
     if (measure_last_at_[k] && *measure_last_at_[k] >= *st_.phase_since) continue;  // done in this phase
-    f(part_measures, measure_id_[k], timestamp::min(), *st_.phase_since, *st_.phase_since + grace);
+    f(part_measures, tables().measure_id[k], timestamp::min(), *st_.phase_since, *st_.phase_since + grace);
   }
 }
 
@@ -895,7 +865,7 @@ inline std::vector<due_item> session::due(timestamp t) const {
   std::vector<due_item> out;
   visit_due(t, [&](unsigned part, std::uint32_t check, timestamp at, bool overdue) {
     const char* kind = part == part_vitals ? "vitals" : part == part_dose_checks ? "dose_check" : "measure";
-    out.push_back({kind, check_names_[check], at, overdue});
+    out.push_back({kind, tables().check_names[check], at, overdue});
   });
   std::stable_sort(out.begin(), out.end(), [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
   return out;
@@ -912,7 +882,7 @@ inline void session::overdue_alerts(const event& e, std::vector<alert>& out) {
     for (const due_hit& other : due_hits_) {
       if (other.check == hit.check && other.overdue && other.due_at < due_at) due_at = other.due_at;
     }
-    const std::string& what = check_names_[hit.check];
+    const std::string& what = tables().check_names[hit.check];
     raise(out, e, alert_kind::check_overdue, alert_severity::warning, hit.check, what,
           what + " check was due at " + format_rfc3339(due_at) + " and is overdue");
   }
@@ -1063,7 +1033,7 @@ inline void session::enter_phase(std::string_view id, timestamp t) {
   const int next = protocol_->phase_index(id);
   const std::size_t phases = def.phases.size();
   for (std::size_t i = 0; i < def.schedules.vitals.size(); ++i) {
-    const bool active = vitals_active_[i * phases + static_cast<std::size_t>(next)] != 0;
+    const bool active = tables().vitals_active[i * phases + static_cast<std::size_t>(next)] != 0;
     if (!active) {
       schedule_since_[i].reset();
     } else if (!schedule_since_[i]) {
@@ -1499,7 +1469,11 @@ inline void session::keep_reading(const events::vitals& v, timestamp at) {
 
 inline void session::remember(const event& e, event_type type, std::uint64_t content, std::uint64_t id_hash) {
   if (index_.empty() || (st_.timeline.size() + 1) * 2 > index_.size()) grow_index((st_.timeline.size() + 1) * 2);
-  st_.timeline.push_back(timeline_entry{e.id, type, e.at, e.actor.role});
+  timeline_entry& entry = st_.timeline.emplace_back();  // in place: the id is copied once, not moved again
+  entry.id = e.id;
+  entry.type = type;
+  entry.at = e.at;
+  entry.role = e.actor.role;
   hashes_.push_back(content);
   index_newest(id_hash);
   if (log_->enabled(log_level::debug)) {

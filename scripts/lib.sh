@@ -9,7 +9,8 @@ KAP_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf ccache libboost1.81-dev libboo
 # Extra packages for the tests and benchmarks.
 # chromium and fonts-dejavu-core: the report test opens the HTML reports in headless Chromium.
 # graphviz: the protocol diagram test checks that `dot` parses docs/graphs/*.dot (scripts/graphs).
-KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-dejavu-core graphviz)
+# python3: the docs test that every public declaration is documented (scripts/undocumented.py).
+KAP_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-dejavu-core graphviz python3)
 # The clang build, the libFuzzer targets and their sanitizers (scripts/test, scripts/fuzz): clang
 # 14 from Debian 12; libclang_rt.fuzzer and the ASan/UBSan runtimes come in libclang-rt-14-dev.
 KAP_CLANG_PACKAGES=(clang libclang-rt-14-dev)

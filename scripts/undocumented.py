@@ -56,7 +56,7 @@ def scan(path):
                 head = pending
                 if re.search(r"\bnamespace\s+([\w:]+)?\s*$", head):
                     name = re.search(r"\bnamespace\s*([\w:]*)\s*$", head).group(1)
-                    stack.append(("ns", name.split("::")[-1] if name else ""))
+                    stack.append(("ns", "detail" if "detail" in name.split("::") else name.split("::")[-1] if name else ""))
                 elif re.search(r"\benum\b", head):
                     stack.append(("enum",))
                 elif re.search(r"\b(struct|union)\b[^()]*$", head):

@@ -29,6 +29,7 @@
 #include <string_view>
 
 namespace kap {
+/// A session under a protocol (kap/session/session.hpp); declared here for `graph::render`.
 class session;
 }
 

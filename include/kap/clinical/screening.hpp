@@ -16,6 +16,10 @@
 
 namespace kap {
 
+/// The oldest age, in years, kap takes as plausible: a screening age above it is refused
+/// (`session::apply`), and age bands of hold limits must start at or below it (`validate`).
+inline constexpr int max_plausible_age = 130;
+
 /// How a present contraindication counts.
 enum class tier { absolute, relative };
 BOOST_DESCRIBE_ENUM(tier, absolute, relative)

@@ -285,8 +285,8 @@ inline std::vector<problem> check_protocol(const protocol& p) {
     const auto& band = p.vitals.hold_by_age[i];
     const std::string at = "/vitals/hold_by_age/" + std::to_string(i);
     detail::check_amounts(band.hold, at + "/hold", out);
-    if (band.from_age < 0 || band.from_age > 130) {
-      out.push_back({at + "/from_age", "must be between 0 and 130 years"});
+    if (band.from_age < 0 || band.from_age > max_plausible_age) {
+      out.push_back({at + "/from_age", "must be between 0 and " + std::to_string(max_plausible_age) + " years"});
     } else if (i > 0 && band.from_age <= p.vitals.hold_by_age[i - 1].from_age) {
       out.push_back({at + "/from_age", "bands go youngest first: " + std::to_string(band.from_age) + " is not above " +
                                            std::to_string(p.vitals.hold_by_age[i - 1].from_age)});

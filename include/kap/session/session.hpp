@@ -154,7 +154,6 @@ inline constexpr double max_plausible_heart_rate = 300;  ///< beats per minute
 inline constexpr double max_plausible_spo2 = 100;  ///< percent
 inline constexpr double max_plausible_respiratory_rate = 100;  ///< breaths per minute
 inline constexpr double max_plausible_weight_kg = 500;  ///< kilograms
-inline constexpr int max_plausible_age = 130;  ///< years
 
 namespace detail {
 /// Reaches into a session for the tests (declared here, defined only by kap's tests).
@@ -927,7 +926,8 @@ inline bool session::check_screening(const event& e, const events::screening& s,
     return reject(out, e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
   }
   if (s.age < 0 || s.age > max_plausible_age) {
-    return reject(out, e, errc::out_of_range, "age " + std::to_string(s.age) + " is outside 0-130");
+    return reject(out, e, errc::out_of_range, "age " + std::to_string(s.age) + " is outside 0-" +
+                                                  std::to_string(max_plausible_age));
   }
   for (const auto& [name, yes] : s.answers) {
     (void)yes;

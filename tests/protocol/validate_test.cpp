@@ -190,6 +190,26 @@ TEST(Validate, EveryLimitIsAFiniteNonNegativeAmount) {
   EXPECT_TRUE(kap::check_protocol(zero).empty()) << dump(kap::check_protocol(zero));
 }
 
+// Only the C++ API makes an enum value with no name. An unnamed tier is not `absolute`, so a
+// contraindication holding one could be overridden; and no reader accepts its JSON (`null`).
+TEST(Validate, EveryEnumValueHasAName) {
+  auto p = test_protocol();
+  p.contraindications[0].tier = static_cast<kap::tier>(42);
+  p.phases[2].kind = static_cast<kap::phase_kind>(9);
+  p.limits[0].route = static_cast<kap::route>(7);
+  p.permissions.push_back(kap::permission{kap::event_type::note, {kap::role::nurse, static_cast<kap::role>(40)}, false});
+  p.dose_requires.push_back(kap::requirements::signed_off{static_cast<kap::role>(6), "dose_order"});
+  const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/contraindications/0/tier", "value 42 is not one kap knows")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/phases/2/kind", "value 9 is not one kap knows")) << dump(ps);
+  EXPECT_TRUE(has(ps, "/limits/0/route", "value 7 is not one kap knows")) << dump(ps);
+  const std::string perm = "/permissions/" + std::to_string(p.permissions.size() - 1) + "/roles/1";
+  EXPECT_TRUE(has(ps, perm, "value 40 is not one kap knows")) << dump(ps);
+  const std::string req = "/dose_requires/" + std::to_string(p.dose_requires.size() - 1) + "/role";
+  EXPECT_TRUE(has(ps, req, "value 6 is not one kap knows")) << dump(ps);
+  EXPECT_FALSE(kap::validate(p));
+}
+
 TEST(Validate, EmptyProtocol) {
   kap::protocol p;
   const auto ps = kap::check_protocol(p);

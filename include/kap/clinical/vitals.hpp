@@ -80,12 +80,14 @@ inline std::string bp_text(const std::optional<mmhg>& s, const std::optional<mmh
 
 /// Checks a reading against limits.
 /// @return one violation per parameter outside its limits (blood pressure counts once); empty
-///         when the reading is within them. Parameters the reading lacks are not judged.
+///         when the reading is within them. Parameters the reading lacks are not judged. A NaN
+///         value or limit (only C++ code makes one) is within nothing: it counts as above a
+///         maximum, or below a minimum when the parameter has no maximum.
 [[nodiscard]] inline std::vector<vitals_violation> check(const vitals_reading& r, const vitals_limits& l) {
   std::vector<vitals_violation> out;
-  const bool sys_high = r.systolic && l.systolic_max && *r.systolic > *l.systolic_max;
-  const bool dia_high = r.diastolic && l.diastolic_max && *r.diastolic > *l.diastolic_max;
-  const bool sys_low = r.systolic && l.systolic_min && *r.systolic < *l.systolic_min;
+  const bool sys_high = r.systolic && l.systolic_max && !(*r.systolic <= *l.systolic_max);
+  const bool dia_high = r.diastolic && l.diastolic_max && !(*r.diastolic <= *l.diastolic_max);
+  const bool sys_low = r.systolic && l.systolic_min && !(*r.systolic >= *l.systolic_min);
   if (sys_high || dia_high) {
     out.push_back({vital_sign::blood_pressure, "blood pressure " + detail::bp_text(r.systolic, r.diastolic) +
                                                    " mmHg is above the " +
@@ -95,22 +97,22 @@ inline std::string bp_text(const std::optional<mmhg>& s, const std::optional<mmh
                                                    " mmHg is below the " + detail::num(l.systolic_min->count()) +
                                                    " limit"});
   }
-  if (r.heart_rate && l.heart_rate_max && *r.heart_rate > *l.heart_rate_max) {
+  if (r.heart_rate && l.heart_rate_max && !(*r.heart_rate <= *l.heart_rate_max)) {
     out.push_back({vital_sign::heart_rate, "heart rate " + detail::num(r.heart_rate->count()) + "/min is above the " +
                                                detail::num(l.heart_rate_max->count()) + " limit"});
-  } else if (r.heart_rate && l.heart_rate_min && *r.heart_rate < *l.heart_rate_min) {
+  } else if (r.heart_rate && l.heart_rate_min && !(*r.heart_rate >= *l.heart_rate_min)) {
     out.push_back({vital_sign::heart_rate, "heart rate " + detail::num(r.heart_rate->count()) + "/min is below the " +
                                                detail::num(l.heart_rate_min->count()) + " limit"});
   }
-  if (r.spo2 && l.spo2_min && *r.spo2 < *l.spo2_min) {
+  if (r.spo2 && l.spo2_min && !(*r.spo2 >= *l.spo2_min)) {
     out.push_back({vital_sign::spo2, "SpO2 " + detail::num(r.spo2->count()) + "% is below the " +
                                          detail::num(l.spo2_min->count()) + "% limit"});
   }
-  if (r.respiratory_rate && l.respiratory_rate_max && *r.respiratory_rate > *l.respiratory_rate_max) {
+  if (r.respiratory_rate && l.respiratory_rate_max && !(*r.respiratory_rate <= *l.respiratory_rate_max)) {
     out.push_back({vital_sign::respiratory_rate, "respiratory rate " + detail::num(r.respiratory_rate->count()) +
                                                      "/min is above the " +
                                                      detail::num(l.respiratory_rate_max->count()) + " limit"});
-  } else if (r.respiratory_rate && l.respiratory_rate_min && *r.respiratory_rate < *l.respiratory_rate_min) {
+  } else if (r.respiratory_rate && l.respiratory_rate_min && !(*r.respiratory_rate >= *l.respiratory_rate_min)) {
     out.push_back({vital_sign::respiratory_rate, "respiratory rate " + detail::num(r.respiratory_rate->count()) +
                                                      "/min is below the " +
                                                      detail::num(l.respiratory_rate_min->count()) + " limit"});
@@ -118,10 +120,11 @@ inline std::string bp_text(const std::optional<mmhg>& s, const std::optional<mmh
   return out;
 }
 
-/// True when the reading violates none of the limits (allocation-free).
+/// True when the reading violates none of the limits (allocation-free; the same rule as `check`,
+/// so a NaN value or limit is never within).
 [[nodiscard]] inline bool within(const vitals_reading& r, const vitals_limits& l) noexcept {
-  auto above = [](const auto& v, const auto& lim) { return v && lim && *v > *lim; };
-  auto below = [](const auto& v, const auto& lim) { return v && lim && *v < *lim; };
+  auto above = [](const auto& v, const auto& lim) { return v && lim && !(*v <= *lim); };
+  auto below = [](const auto& v, const auto& lim) { return v && lim && !(*v >= *lim); };
   return !(above(r.systolic, l.systolic_max) || above(r.diastolic, l.diastolic_max) ||
            below(r.systolic, l.systolic_min) || above(r.heart_rate, l.heart_rate_max) ||
            below(r.heart_rate, l.heart_rate_min) || below(r.spo2, l.spo2_min) ||

@@ -11,9 +11,10 @@
 /// dosing phase covered by a vitals schedule; dose limits with at least one amount bound, at
 /// most one limit per route, and a protocol with a dosing phase has limits; hold limits by age
 /// youngest first, at ages 0-130, each band giving a limit; every dose and vitals limit a finite,
-/// non-negative amount; schedules and measure points refer to existing phases; requirement
-/// fields not empty.
+/// non-negative amount; every enum value (tier, kind, route, drug, role, ...) one with a name;
+/// schedules and measure points refer to existing phases; requirement fields not empty.
 
+#include <kap/core/enum_name.hpp>
 #include <kap/core/result.hpp>
 #include <kap/protocol/protocol.hpp>
 
@@ -30,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace kap {
@@ -133,6 +135,40 @@ void check_amounts(const T& x, const std::string& path, std::vector<problem>& ou
   });
 }
 
+template <class T>
+inline constexpr bool is_vector = false;
+template <class T, class A>
+inline constexpr bool is_vector<std::vector<T, A>> = true;
+template <class T>
+inline constexpr bool is_variant = false;
+template <class... T>
+inline constexpr bool is_variant<std::variant<T...>> = true;
+
+/// A problem for every enum value in `x` that has no name: a contraindication tier, phase kind,
+/// route, drug, role, event type or severity that only C++ code can make (the JSON readers
+/// refuse an unknown name). Such a value would be judged as no tier is (an unnamed tier is not
+/// `absolute`, so it could be overridden) and written as `null`, which no reader accepts back.
+/// Walks described structs, vectors, optionals and variants; anything else holds no enum.
+template <class T>
+void check_enums(const T& x, const std::string& path, std::vector<problem>& out) {
+  if constexpr (DescribedEnum<T>) {
+    if (enum_name(x).empty()) {
+      out.push_back({path, "value " + std::to_string(static_cast<long long>(x)) + " is not one kap knows"});
+    }
+  } else if constexpr (is_optional_quantity<T>) {
+    // an amount: check_amounts judges it
+  } else if constexpr (is_vector<T>) {
+    for (std::size_t i = 0; i < x.size(); ++i) check_enums(x[i], path + "/" + std::to_string(i), out);
+  } else if constexpr (is_variant<T>) {
+    std::visit([&](const auto& alt) { check_enums(alt, path, out); }, x);
+  } else if constexpr (requires { x.has_value(); *x; }) {
+    if (x.has_value()) check_enums(*x, path, out);
+  } else if constexpr (boost::describe::has_describe_members<T>::value) {
+    boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
+        [&](auto m) { check_enums(x.*m.pointer, path + "/" + m.name, out); });
+  }
+}
+
 inline void check_requirements(const std::vector<requirement>& reqs, const std::string& path,
                                const protocol& p, std::vector<problem>& out) {
   (void)p;
@@ -165,6 +201,7 @@ inline std::vector<problem> check_protocol(const protocol& p) {
   std::vector<problem> out;
   const auto n = p.phases.size();
   if (p.id.empty()) out.push_back({"/id", "protocol id must not be empty"});
+  detail::check_enums(p, "", out);
   if (n == 0) {
     out.push_back({"/phases", "a protocol needs at least one phase"});
     return out;

@@ -901,7 +901,7 @@ inline screening_outcome session::evaluate_screening(const std::map<std::string,
   for (const auto& c : definition().contraindications) {
     const auto it = answers.find(c.name);
     if (it == answers.end() || !it->second) continue;
-    if (c.tier == tier::absolute) {
+    if (c.tier != tier::relative) {  // fail safe: only a relative contraindication may be overridden
       o.absolute_present.push_back(c.name);
     } else if (std::find(overridden.begin(), overridden.end(), c.name) != overridden.end()) {
       o.relative_overridden.push_back(c.name);
@@ -1092,6 +1092,13 @@ inline bool session::decide(const event& e, decision& d) {
     return reject(d, e, errc::out_of_order, "event at " + format_rfc3339(e.at) + " is earlier than the last event at " +
                                              format_rfc3339(*st_.last_event_at));
   }
+  // Only named roles hold a bit (validate refuses a protocol listing any other value), so an
+  // unnamed one (only the C++ API makes one) may record nothing; it is refused as such.
+  const auto role_bit = static_cast<unsigned>(e.actor.role);
+  const bool may = role_bit < 32 && (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) != 0;
+  if (!may && enum_name(e.actor.role).empty()) {
+    return reject(d, e, errc::unknown_enum, detail::unknown_value("actor role", e.actor.role));
+  }
   if (def.roster) {
     bool on = false;
     for (const auto& r : *def.roster) {
@@ -1102,14 +1109,7 @@ inline bool session::decide(const event& e, decision& d) {
                                                std::string(to_string(e.actor.role)));
     }
   }
-  const auto role_bit = static_cast<unsigned>(e.actor.role);
-  auto listed = [&] {  // a role value beyond the bit mask (only the C++ API makes one)
-    const auto& roles = protocol_->permission_for(type).roles;
-    return std::find(roles.begin(), roles.end(), e.actor.role) != roles.end();
-  };
-  if (role_bit < 32 ? (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) == 0 : !listed()) {
-    return reject(d, e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
-  }
+  if (!may) return reject(d, e, errc::unauthorized, detail::unauthorized_message(e.actor.role, type));
   if (protocol_->permission_for(type).licensed && !e.actor.licensed) {
     return reject(d, e, errc::unauthorized, detail::a_or_an(wire_name(type)) + " event needs a licensed " +
                                              std::string(to_string(e.actor.role)));

@@ -497,6 +497,15 @@ struct sqlite_journal::impl {
                                         " bytes is over the journal's limit of " +
                                         std::to_string(stored_limits.max_bytes) + " bytes"};
     }
+    // What the reader refuses is refused here, with the reader's code and message: a NaN or
+    // negative amount, an enum value without a name, an instant outside 0000-9999, an invalid id
+    // or invalid UTF-8 - values only C++ code makes, which would leave the row, and so the
+    // session, unreadable for good.
+    if (auto back = json::read_event(bytes, stored_limits); !back) {
+      const bool id_ok = event_id::check(e.id.str()).empty();  // an invalid id may hold free text
+      return error{back.error().code, (id_ok ? "event " + e.id.str() : std::string("an event")) +
+                                          " would not read back (" + back.error().message + "); nothing was written"};
+    }
     const std::string& name = e.session.str();
     live_session& L = live.at(name);
     if (L.sid == 0) {

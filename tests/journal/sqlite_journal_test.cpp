@@ -8,9 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -446,4 +449,55 @@ TEST(SqliteJournal, LargeEventsBuiltInCppReadBackAndHugeOnesAreRefused) {
   auto next = j.append(stream[1]);
   ASSERT_TRUE(next) << next.error().message;
   EXPECT_EQ(next->seq, 3U);
+}
+
+// An event built in C++ can hold what no reader accepts back: a NaN or negative amount, an enum
+// value without a name, an instant after 9999, invalid UTF-8, an id with a space. Stored (even as
+// rejected), such a row left the session unreadable for good (read, replay and verify failed on
+// it); the journal now refuses it with the reader's code and message and writes nothing.
+TEST(SqliteJournal, EventsTheReaderWouldRefuseAreNotStored) {
+  temp_journal f("unreadable");
+  const auto stream = test::scenario("full-session");
+  const event first = stream.front();
+  auto bad = [&](const std::string& id, auto change) {
+    event e = first;
+    e.id = event_id{id};
+    change(e);
+    return e;
+  };
+  const std::vector<std::tuple<event, errc, std::string>> cases{
+      {bad("b-1", [](event& e) { e.body = events::dose{drug::ketamine, route::im, milligrams{std::nan("")}, std::nullopt}; }),
+       errc::wrong_type, "event b-1 would not read back (/mg: expected a number, got null); nothing was written"},
+      {bad("b-2", [](event& e) { e.body = events::vitals{std::nullopt, std::nullopt, std::nullopt, spo2_percent{-1}, std::nullopt}; }),
+       errc::invalid_quantity, "event b-2 would not read back (/spo2: % value must not be negative); nothing was written"},
+      {bad("b-3", [](event& e) { e.body = events::adverse_event{"nausea", static_cast<events::severity>(42), std::nullopt}; }),
+       errc::wrong_type,
+       "event b-3 would not read back (/severity: expected a severity name (string), got null); nothing was written"},
+      {bad("b-4", [](event& e) { e.actor.role = static_cast<role>(40); }), errc::wrong_type,
+       "event b-4 would not read back (/actor/role: expected a role name (string), got null); nothing was written"},
+      {bad("b-5", [](event& e) { e.at = e.at + std::chrono::hours{24 * 366 * 8000}; }), errc::invalid_timestamp,
+       "event b-5 would not read back (/at: \"10043-06-30T09:30:00Z\" is not an RFC 3339 timestamp: expected a date "
+       "YYYY-MM-DD); nothing was written"},
+      {bad("b-6", [](event& e) { e.body = events::note{std::string("caf\xe9")}; }), errc::parse_error,
+       "event b-6 would not read back (invalid JSON at byte 138: syntax error); nothing was written"},
+      {bad("b 7", [](event&) {}), errc::invalid_id,  // an invalid id is not repeated: it may hold free text
+       "an event would not read back (/id: event id may only contain A-Z a-z 0-9 . _ : -); nothing was written"},
+  };
+  auto j = open_journal(f.path(), appending());
+  ASSERT_TRUE(j.append(first));
+  for (const auto& [e, code, message] : cases) {
+    auto r = j.append(e);
+    ASSERT_FALSE(r) << e.id.str();
+    EXPECT_EQ(r.error().code, code) << r.error().message;
+    EXPECT_EQ(r.error().message, message);
+  }
+  auto rows = j.read(session_id{"S-1"});
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->size(), 1U);
+  auto v = j.verify();
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_TRUE(v->intact);
+  auto next = j.append(stream[1]);
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(next->seq, 2U);
 }

@@ -3,6 +3,7 @@
 #include <kap/core/time.hpp>
 #include <kap/export/fhir.hpp>
 #include <kap/json/codec.hpp>
+#include <kap/json/events.hpp>
 #include <kap/measures/catalog.hpp>
 #include <kap/measures/score.hpp>
 
@@ -31,6 +32,10 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 using boost::json::value;
+
+// The limits events are read back under before export: those of the journal's own rows (an event
+// built in C++ is not bound by the wire limits), so the check judges values, not sizes.
+constexpr json::read_limits export_read_limits{std::size_t{16} << 20, 64, std::size_t{16} << 20};
 
 // --- code systems (docs/fhir.md cites each) ------------------------------------------------------
 constexpr std::string_view loinc = "http://loinc.org";
@@ -245,6 +250,14 @@ class exporter {
       if (e.session != in.session) {
         return error{errc::unknown_session, "session " + sid + ": events[" + std::to_string(i) + "] (" + e.id.str() +
                                                 ") belongs to session " + e.session.str()};
+      }
+      // What no reader accepts back (a NaN amount, an enum value with no name, a negative
+      // amount: only C++ code makes one) would be exported as null or as nonsense.
+      if (auto back = json::read_event(json::write_event(e), export_read_limits); !back) {
+        const bool id_ok = event_id::check(e.id.str()).empty();  // an invalid id may hold free text
+        return error{back.error().code, "session " + sid + ": events[" + std::to_string(i) + "]" +
+                                            (id_ok ? " (" + e.id.str() + ")" : std::string()) + " would not read back (" +
+                                            back.error().message + ")"};
       }
       if (!seen.insert(e.id.str()).second) {
         return error{errc::duplicate, "session " + sid + ": events[" + std::to_string(i) + "]: event id " + e.id.str() +

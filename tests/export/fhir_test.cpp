@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 #include <functional>
 #include <numeric>
@@ -495,7 +497,8 @@ TEST(Fhir, FreeTextIsNeverExported) {
        make_event("o", 1, kap::role::prescriber, override_contraindication{"x", secret}),
        make_event("ae", 2, kap::role::nurse, adverse_event{secret, severity::mild, std::nullopt}),
        make_event("so", 3, kap::role::prescriber, signoff{secret}),
-       make_event("m", 4, kap::role::patient, measure{"phq9", std::vector<kap::item_answer>(9, {secret})}),
+       // An item answer is at most 16 characters (longer is not read back, so not exported).
+       make_event("m", 4, kap::role::patient, measure{"phq9", std::vector<kap::item_answer>(9, {"SECRET name"})}),
        make_event("c", 5, kap::role::nurse, consent{secret}), make_event("ck", 6, kap::role::nurse, checklist{secret}),
        make_event("i", 7, kap::role::therapist, intervention{secret, kap::minutes{5}}),
        make_event("ab", 8, kap::role::nurse, kap::events::abort{secret})}));
@@ -608,6 +611,36 @@ TEST(Fhir, BadInputIsAnErrorWithCodeAndMessage) {
   expect(kap::fhir::subject_bundle(subj, {}), kap::errc::missing_field, "no sessions");
   const std::vector<session_input> dup{in, in};
   expect(kap::fhir::subject_bundle(subj, dup), kap::errc::duplicate, "S-IM-1");
+}
+
+// Only C++ code makes a NaN dose or an unnamed severity; exported, they became `"value":null` and
+// a severity with no code but a display. An accepted event no reader would accept back is an
+// error naming its index; a refused one is not exported, so it is not judged.
+TEST(Fhir, AcceptedEventsNoReaderAcceptsBackAreNotExported) {
+  const auto in = run("im-kap", "full-session");
+  const kap::subject_id subj{"SUBJ-1"};
+  std::size_t dose = 0;
+  while (in.events[dose].type() != kap::event_type::dose || !in.decisions[dose].accepted()) ++dose;
+  auto nan_dose = in;
+  std::get<kap::events::dose>(nan_dose.events[dose].body).mg = kap::milligrams{std::nan("")};
+  auto r = kap::fhir::session_bundle(subj, nan_dose);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, kap::errc::wrong_type);
+  EXPECT_EQ(r.error().message, "session S-IM-1: events[" + std::to_string(dose) + "] (" + in.events[dose].id.str() +
+                                   ") would not read back (/mg: expected a number, got null)");
+  // All taken as accepted (no decisions): the unnamed severity of any event is judged.
+  auto severity = in;
+  severity.decisions.clear();
+  severity.events[1].body = kap::events::adverse_event{"nausea", static_cast<kap::events::severity>(9), std::nullopt};
+  r = kap::fhir::session_bundle(subj, severity);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, kap::errc::wrong_type);
+  EXPECT_EQ(r.error().message, "session S-IM-1: events[1] (" + in.events[1].id.str() +
+                                   ") would not read back (/severity: expected a severity name (string), got null)");
+  // The same event refused by its decision is left out, and the rest exports.
+  auto refused = nan_dose;
+  refused.decisions[dose].outcome = kap::outcome::rejected;
+  EXPECT_TRUE(kap::fhir::session_bundle(subj, refused));
 }
 
 TEST(Fhir, SubjectOfFollowsTheSimulatorsConvention) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 namespace {
@@ -73,6 +74,85 @@ TEST(Simulator, ElevatedBloodPressureHoldsDosing) {
     EXPECT_EQ(c.sessions_completed, 0) << c.subject;
     EXPECT_GT(c.sessions_aborted, 0);
   }
+}
+
+TEST(Simulator, DefaultArmsPassTheCheck) {
+  EXPECT_TRUE(kap::course::check_simulation(kap::course::simulation_params{}, arms(2)));
+}
+
+TEST(Simulator, RefusesParametersItCannotRunAndRecordsNothing) {
+  using params_t = kap::course::simulation_params;
+  using arm_t = kap::course::arm_spec;
+  struct bad_case {
+    void (*edit)(params_t&, arm_t&);
+    kap::errc code;
+    std::string message;
+  };
+  const bad_case cases[] = {
+      // Before the fix: a segfault (.back() of an empty schedule for the follow-up).
+      {[](params_t&, arm_t& a) { a.session_days = {}; }, kap::errc::out_of_range, "arms[0].session_days: must not be empty"},
+      // Before the fix: every score was 0.
+      {[](params_t& p, arm_t&) { p.baseline_sd = std::numeric_limits<double>::quiet_NaN(); }, kap::errc::out_of_range,
+       "baseline_sd: nan must be a finite number >= 0"},
+      {[](params_t& p, arm_t&) { p.baseline_sd = -1; }, kap::errc::out_of_range,
+       "baseline_sd: -1 must be a finite number >= 0"},
+      {[](params_t& p, arm_t&) { p.baseline_mean = std::numeric_limits<double>::quiet_NaN(); }, kap::errc::out_of_range,
+       "baseline_mean: nan must be a finite number in 0-27"},
+      {[](params_t& p, arm_t&) { p.baseline_min = 28; }, kap::errc::out_of_range, "baseline_min: 28 is outside 0-27"},
+      {[](params_t& p, arm_t&) { p.elevated_bp_share = 1.5; }, kap::errc::out_of_range,
+       "elevated_bp_share: 1.5 must be a finite number in 0-1"},
+      {[](params_t& p, arm_t&) { p.nausea_rate = -0.1; }, kap::errc::out_of_range,
+       "nausea_rate: -0.1 must be a finite number in 0-1"},
+      {[](params_t& p, arm_t&) { p.dissociation_rate = std::numeric_limits<double>::quiet_NaN(); }, kap::errc::out_of_range,
+       "dissociation_rate: nan must be a finite number in 0-1"},
+      // Before the fix: every patient "responded" after no sessions at all.
+      {[](params_t&, arm_t& a) { a.model.tau_sessions = 0; }, kap::errc::out_of_range,
+       "arms[0].model.tau_sessions: 0 must be a finite number > 0"},
+      {[](params_t&, arm_t& a) { a.model.tau_sessions = -1; }, kap::errc::out_of_range,
+       "arms[0].model.tau_sessions: -1 must be a finite number > 0"},
+      {[](params_t&, arm_t& a) { a.model.max_reduction = 2; }, kap::errc::out_of_range,
+       "arms[0].model.max_reduction: 2 must be a finite number in 0-1"},
+      {[](params_t&, arm_t& a) { a.model.reduction_sd = std::numeric_limits<double>::quiet_NaN(); }, kap::errc::out_of_range,
+       "arms[0].model.reduction_sd: nan must be a finite number >= 0"},
+      {[](params_t&, arm_t& a) { a.model.nonresponder_share = -0.5; }, kap::errc::out_of_range,
+       "arms[0].model.nonresponder_share: -0.5 must be a finite number in 0-1"},
+      {[](params_t&, arm_t& a) { a.model.noise_sd = -2; }, kap::errc::out_of_range,
+       "arms[0].model.noise_sd: -2 must be a finite number >= 0"},
+      {[](params_t&, arm_t& a) { a.model.dropout_per_session = 1.01; }, kap::errc::out_of_range,
+       "arms[0].model.dropout_per_session: 1.01 must be a finite number in 0-1"},
+      // Before the fix: records went backwards in time.
+      {[](params_t&, arm_t& a) { a.session_days = {0, -5, -10}; }, kap::errc::out_of_range,
+       "arms[0].session_days[1]: -5 is outside 0-3650"},
+      {[](params_t&, arm_t& a) { a.session_days = {0, 7, 3}; }, kap::errc::out_of_range,
+       "arms[0].session_days[2]: 3 is not later than the day before it, 7"},
+      {[](params_t&, arm_t& a) { a.session_days = {0, 3650, 3651}; }, kap::errc::out_of_range,
+       "arms[0].session_days[2]: 3651 is outside 0-3650"},
+      {[](params_t&, arm_t& a) { a.follow_up_days = -1; }, kap::errc::out_of_range,
+       "arms[0].follow_up_days: -1 is outside 0-3650"},
+      {[](params_t&, arm_t& a) { a.protocol = nullptr; }, kap::errc::missing_field, "arms[0].protocol: no protocol"},
+  };
+  const auto good = arms(2);
+  for (const bad_case& b : cases) {
+    params_t params;
+    auto a = good;
+    a.resize(1);
+    b.edit(params, a[0]);
+    auto r = kap::course::check_simulation(params, a);
+    ASSERT_FALSE(r) << b.message;
+    EXPECT_EQ(r.error().code, b.code) << b.message;
+    EXPECT_EQ(r.error().message, b.message);
+    std::size_t events = 0;
+    const auto courses =
+        kap::course::simulate(params, a, [&](const std::string&, const kap::event&, const kap::decision&) { ++events; });
+    EXPECT_TRUE(courses.empty()) << b.message;
+    EXPECT_EQ(events, 0U) << b.message;
+  }
+  // The arm's index names the arm at fault.
+  auto two = good;
+  two[1].model.tau_sessions = 0;
+  auto r = kap::course::check_simulation({}, two);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "arms[1].model.tau_sessions: 0 must be a finite number > 0");
 }
 
 }  // namespace

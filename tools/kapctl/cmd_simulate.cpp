@@ -108,6 +108,11 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
     name = std::filesystem::path(name).stem().string();
     arms.push_back(kap::course::default_arm(name, loaded.protocol, static_cast<std::size_t>(*n)));
   }
+  // The defaults always pass; the check keeps a refused input from printing an empty table.
+  if (auto checked = kap::course::check_simulation(params, arms); !checked) {
+    io.err << "kapctl simulate: " << checked.error().message << "\n";
+    return exit_invalid;
+  }
 
   std::optional<std::filesystem::path> out_dir;
   std::map<std::string, std::ofstream> streams;

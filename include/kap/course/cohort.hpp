@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kap::course {
@@ -65,6 +66,16 @@ struct cohort_summary {
 BOOST_DESCRIBE_STRUCT(cohort_summary, (), (synthetic, instrument, arms, comparison))
 
 /// Summarises courses by arm, in the order the arms first appear.
+///
+/// Cannot fail: a course that cannot be counted is excluded, and its reason tallied in the arm's
+/// `completeness.excluded_by_reason`. Besides too few assessments or an invalid total, a record
+/// that is inconsistent is excluded and adds nothing to the arm's session and event counts:
+/// "observations and session_of_observation differ in length", "negative session index in
+/// session_of_observation", "negative sessions_completed or sessions_aborted".
+/// @param courses the course records, in any arm order
+/// @param synthetic true when the courses are simulated (copied to the summary)
+/// @param instrument the catalogue id of the instrument the totals are from
+/// @return the summary, one `arm_summary` per arm
 [[nodiscard]] inline cohort_summary summarize_cohort(const std::vector<course_record>& courses, bool synthetic,
                                                      const std::string& instrument = "phq9") {
   cohort_summary out;
@@ -77,6 +88,17 @@ BOOST_DESCRIBE_STRUCT(cohort_summary, (), (synthetic, instrument, arms, comparis
     by_arm[c.arm].push_back(&c);
   }
   const auto id = measures::parse_instrument_id(instrument);
+  // Why a record cannot be read consistently, or "" when it can.
+  auto inconsistency = [](const course_record& c) -> std::string_view {
+    if (c.observations.size() != c.session_of_observation.size()) {
+      return "observations and session_of_observation differ in length";
+    }
+    for (const int k : c.session_of_observation) {
+      if (k < 0) return "negative session index in session_of_observation";
+    }
+    if (c.sessions_completed < 0 || c.sessions_aborted < 0) return "negative sessions_completed or sessions_aborted";
+    return {};
+  };
   std::map<std::string, std::vector<double>> changes;
   std::map<std::string, std::pair<std::size_t, std::size_t>> responders;
   for (const auto& arm : order) {
@@ -88,6 +110,10 @@ BOOST_DESCRIBE_STRUCT(cohort_summary, (), (synthetic, instrument, arms, comparis
     std::size_t responded = 0, remitted = 0;
     for (const course_record* c : by_arm[arm]) {
       ++s.n;
+      if (auto why = inconsistency(*c); !why.empty()) {
+        reasons.emplace_back(why);
+        continue;
+      }
       s.sessions_completed += static_cast<std::size_t>(c->sessions_completed);
       s.sessions_aborted += static_cast<std::size_t>(c->sessions_aborted);
       s.events += c->events;

@@ -10,10 +10,17 @@
 /// intake is complete, a minimum interval between dosing sessions, a maximum number of them -
 /// and refuses a visit that breaks one, changing nothing. Its outcome series feeds the change
 /// analytics of `kap/measures` (time to response in sessions and days, sustained response).
+///
+/// The constructor cannot fail, so a plan is checked by `check_plan`; a course built with a plan
+/// that fails it refuses every visit and assessment with that error, rather than applying rules
+/// that make no sense (a negative interval) or storing totals no outcome can be computed from.
 
+#include <kap/core/enum_name.hpp>
 #include <kap/core/ids.hpp>
 #include <kap/core/result.hpp>
 #include <kap/core/time.hpp>
+#include <kap/measures/catalog.hpp>
+#include <kap/measures/instrument_id.hpp>
 #include <kap/measures/series.hpp>
 
 #include <boost/describe/class.hpp>
@@ -21,6 +28,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,18 +72,60 @@ struct assessment {
 };
 BOOST_DESCRIBE_STRUCT(assessment, (), (at, total))
 
+/// Checks a course plan: what `course` needs to apply its rules and compute its outcome.
+/// @param plan the plan
+/// @return nothing, or
+///   - `errc::out_of_range`: `max_dosing_sessions` below 1 (`course plan: max_dosing_sessions 0
+///     must be at least 1`) or a negative `min_dosing_interval` (`course plan: min_dosing_interval
+///     -48 h must not be negative`)
+///   - `errc::unknown_instrument`: an instrument not in the catalogue, or one that is not a
+///     symptom scale (course outcomes are defined for symptom scales only)
+/// Complexity: constant.
+[[nodiscard]] inline result<void> check_plan(const course_plan& plan) {
+  if (plan.max_dosing_sessions < 1) {
+    return error{errc::out_of_range, "course plan: max_dosing_sessions " + std::to_string(plan.max_dosing_sessions) +
+                                         " must be at least 1"};
+  }
+  if (plan.min_dosing_interval < hours{0}) {
+    return error{errc::out_of_range, "course plan: min_dosing_interval " +
+                                         std::to_string(plan.min_dosing_interval.count()) + " h must not be negative"};
+  }
+  auto id = measures::parse_instrument_id(plan.instrument);
+  if (!id) return error{id.error().code, "course plan: " + id.error().message};
+  // The rule outcome() applies: summarize_course refuses an instrument that is not a symptom
+  // scale. A total of 0 is within every instrument's range, so no other error can come back.
+  const measures::course_observation probe{0, 0};
+  if (auto r = measures::summarize_course(*id, std::span(&probe, 1)); !r) {
+    return error{r.error().code, "course plan: " + r.error().message};
+  }
+  return {};
+}
+
 /// One subject's course.
 class course {
  public:
-  /// A new course for a pseudonymous subject.
-  course(subject_id subject, course_plan plan) : subject_(std::move(subject)), plan_(std::move(plan)) {}
+  /// A new course for a pseudonymous subject. The plan is not checked here: a course whose plan
+  /// fails `check_plan` refuses every visit and assessment with that error.
+  course(subject_id subject, course_plan plan) : subject_(std::move(subject)), plan_(std::move(plan)) {
+    if (auto r = check_plan(plan_); !r) {
+      plan_error_ = std::move(r).error();
+    } else {
+      total_max_ = measures::describe_instrument(*measures::parse_instrument_id(plan_.instrument)).total_max.value_or(0);
+    }
+  }
 
   /// Records a visit, enforcing the course rules.
-  /// @return nothing, or `out_of_order` (earlier than the last visit), `requirement_unmet`
-  ///         (a dosing session before intake is complete, or sooner than the minimum interval),
-  ///         `dose_limit` (more dosing sessions than the plan allows); a refused visit changes
-  ///         nothing
+  /// @return nothing, or the error of `check_plan` (the plan is invalid), `unknown_enum` (a visit
+  ///         kind without a name), `out_of_order` (earlier than the last visit),
+  ///         `requirement_unmet` (a dosing session before intake is complete, or sooner than the
+  ///         minimum interval), `dose_limit` (more dosing sessions than the plan allows); a
+  ///         refused visit changes nothing
   result<void> record_visit(visit v) {
+    if (plan_error_) return *plan_error_;
+    if (enum_name(v.kind).empty()) {
+      return error{errc::unknown_enum,
+                   "visit kind " + std::to_string(static_cast<int>(v.kind)) + " is not one kap knows"};
+    }
     if (!visits_.empty() && v.at < visits_.back().at) {
       return error{errc::out_of_order, "visit at " + format_rfc3339(v.at) + " is earlier than the last visit at " +
                                            format_rfc3339(visits_.back().at)};
@@ -100,8 +150,16 @@ class course {
   }
 
   /// Records a primary-outcome total (the first one is the baseline).
-  /// @return nothing, or `out_of_order` when earlier than the last assessment
+  /// @return nothing, or the error of `check_plan` (the plan is invalid), `out_of_range` when the
+  ///         total is outside the plan instrument's range (`phq9 total -3 is outside 0-27`),
+  ///         `out_of_order` when earlier than the last assessment; a refused assessment changes
+  ///         nothing
   result<void> record_assessment(assessment a) {
+    if (plan_error_) return *plan_error_;
+    if (a.total < 0 || a.total > total_max_) {
+      return error{errc::out_of_range, plan_.instrument + " total " + std::to_string(a.total) + " is outside 0-" +
+                                           std::to_string(total_max_)};
+    }
     if (!assessments_.empty() && a.at < assessments_.back().at) {
       return error{errc::out_of_order, "assessment at " + format_rfc3339(a.at) + " is earlier than the last one"};
     }
@@ -155,6 +213,8 @@ class course {
 
   subject_id subject_;
   course_plan plan_;
+  std::optional<error> plan_error_;  // why the plan fails check_plan, if it does
+  int total_max_ = 0;                // the highest total of the plan's instrument
   std::vector<visit> visits_;
   std::vector<assessment> assessments_;
 };

@@ -20,17 +20,20 @@
 
 #include <kap/course/course.hpp>
 #include <kap/course/driver.hpp>
+#include <kap/core/result.hpp>
 #include <kap/protocol/validate.hpp>
 
 #include <boost/describe/class.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <random>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace kap::course {
@@ -68,6 +71,80 @@ struct simulation_params {
   double nausea_rate = 0.28;        ///< per dosing session
   double dissociation_rate = 0.41;  ///< per dosing session
 };
+
+/// The longest schedule, in days from intake, `check_simulation` accepts for a session day or a
+/// follow-up (ten years; it keeps day arithmetic far from `int` overflow).
+inline constexpr int max_simulation_day = 3650;
+
+/// Checks simulation parameters and arms before `simulate` runs them.
+/// @param params the shared parameters
+/// @param arms the arms
+/// @return nothing, or the first problem, naming its field:
+///   - `errc::out_of_range`: `baseline_mean` not a finite number in 0-27; `baseline_sd` not a
+///     finite number >= 0; `baseline_min` outside 0-27; a share or rate (`elevated_bp_share`,
+///     `nausea_rate`, `dissociation_rate`, `model.nonresponder_share`,
+///     `model.dropout_per_session`) or `model.max_reduction` not a finite number in 0-1;
+///     `model.reduction_sd` or `model.noise_sd` not a finite number >= 0; `model.tau_sessions`
+///     not a finite number > 0; an empty `session_days`; a session day outside 0-3650 or not
+///     later than the one before it; `follow_up_days` outside 0-3650
+///     (`arms[0].model.tau_sessions: 0 must be a finite number > 0`)
+///   - `errc::missing_field`: an arm without a protocol (`arms[1].protocol: no protocol`)
+/// Complexity: linear in the number of arms and session days.
+[[nodiscard]] inline result<void> check_simulation(const simulation_params& params, const std::vector<arm_spec>& arms) {
+  auto text = [](double v) {  // shortest round-trip form: "0.5", "nan", "-inf"
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+  };
+  auto fraction = [&](const std::string& field, double v) -> result<void> {
+    if (std::isfinite(v) && v >= 0.0 && v <= 1.0) return {};
+    return error{errc::out_of_range, field + ": " + text(v) + " must be a finite number in 0-1"};
+  };
+  auto spread = [&](const std::string& field, double v) -> result<void> {
+    if (std::isfinite(v) && v >= 0.0) return {};
+    return error{errc::out_of_range, field + ": " + text(v) + " must be a finite number >= 0"};
+  };
+  auto day = [](const std::string& field, int v) -> result<void> {
+    if (v >= 0 && v <= max_simulation_day) return {};
+    return error{errc::out_of_range, field + ": " + std::to_string(v) + " is outside 0-" + std::to_string(max_simulation_day)};
+  };
+  if (!std::isfinite(params.baseline_mean) || params.baseline_mean < 0.0 || params.baseline_mean > 27.0) {
+    return error{errc::out_of_range, "baseline_mean: " + text(params.baseline_mean) + " must be a finite number in 0-27"};
+  }
+  if (auto r = spread("baseline_sd", params.baseline_sd); !r) return r;
+  if (params.baseline_min < 0 || params.baseline_min > 27) {
+    return error{errc::out_of_range, "baseline_min: " + std::to_string(params.baseline_min) + " is outside 0-27"};
+  }
+  if (auto r = fraction("elevated_bp_share", params.elevated_bp_share); !r) return r;
+  if (auto r = fraction("nausea_rate", params.nausea_rate); !r) return r;
+  if (auto r = fraction("dissociation_rate", params.dissociation_rate); !r) return r;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const arm_spec& arm = arms[a];
+    const std::string at = "arms[" + std::to_string(a) + "].";
+    if (!arm.protocol) return error{errc::missing_field, at + "protocol: no protocol"};
+    if (arm.session_days.empty()) return error{errc::out_of_range, at + "session_days: must not be empty"};
+    for (std::size_t k = 0; k < arm.session_days.size(); ++k) {
+      const std::string field = at + "session_days[" + std::to_string(k) + "]";
+      if (auto r = day(field, arm.session_days[k]); !r) return r;
+      if (k > 0 && arm.session_days[k] <= arm.session_days[k - 1]) {
+        return error{errc::out_of_range, field + ": " + std::to_string(arm.session_days[k]) +
+                                             " is not later than the day before it, " +
+                                             std::to_string(arm.session_days[k - 1])};
+      }
+    }
+    if (auto r = day(at + "follow_up_days", arm.follow_up_days); !r) return r;
+    const response_model& m = arm.model;
+    if (auto r = fraction(at + "model.max_reduction", m.max_reduction); !r) return r;
+    if (auto r = spread(at + "model.reduction_sd", m.reduction_sd); !r) return r;
+    if (!std::isfinite(m.tau_sessions) || m.tau_sessions <= 0.0) {
+      return error{errc::out_of_range, at + "model.tau_sessions: " + text(m.tau_sessions) + " must be a finite number > 0"};
+    }
+    if (auto r = fraction(at + "model.nonresponder_share", m.nonresponder_share); !r) return r;
+    if (auto r = spread(at + "model.noise_sd", m.noise_sd); !r) return r;
+    if (auto r = fraction(at + "model.dropout_per_session", m.dropout_per_session); !r) return r;
+  }
+  return {};
+}
 
 /// Default schedules and models: KAP arms twice weekly for 3 weeks (6 sessions); a protocol
 /// without a dosing phase weekly for 12 weeks with a slower, smaller response.
@@ -113,10 +190,16 @@ using event_sink = std::function<void(const std::string& arm, const event&, cons
 
 /// Runs every arm. Deterministic: each patient draws from its own generator seeded from
 /// (seed, arm index, patient index), so adding an arm does not change another arm's patients.
+/// @param params the shared parameters
+/// @param arms the arms, each with its protocol, schedule and response model
+/// @param sink receives every event and its decision, when set
+/// @return one record per patient, arm by arm; no records at all (and no sink calls) when
+///         `check_simulation(params, arms)` fails - call it first to learn why
 [[nodiscard]] inline std::vector<course_record> simulate(const simulation_params& params,
                                                          const std::vector<arm_spec>& arms,
                                                          const event_sink& sink = {}) {
   std::vector<course_record> out;
+  if (!check_simulation(params, arms)) return out;
   const timestamp origin = timestamp{std::chrono::sys_days{std::chrono::year{2026} / 1 / 5}};
   for (std::size_t a = 0; a < arms.size(); ++a) {
     const arm_spec& arm = arms[a];

@@ -72,6 +72,14 @@ TEST(KapctlDose, BadInput) {
   auto nan = run({"dose", "--mg-per-kg", "nan", "--weight-kg", "70"});
   EXPECT_EQ(nan.status, 1);
   EXPECT_EQ(nan.err, "kapctl dose: --mg-per-kg: \"nan\" is not a finite number\n");
+  // Two finite numbers whose product is not: errc::invalid_quantity, exit 1, nothing printed.
+  auto huge = run({"dose", "--mg-per-kg", "1e200", "--weight-kg", "1e200"});
+  EXPECT_EQ(huge.status, 1);
+  EXPECT_EQ(huge.out, "");
+  EXPECT_EQ(huge.err, "kapctl dose: --mg-per-kg x --weight-kg: mg value is not finite (1e200 x 1e200 is too large)\n");
+  auto huge_with_max = run({"dose", "--mg-per-kg", "1e200", "--weight-kg", "1e200", "--max-mg", "40"});
+  EXPECT_EQ(huge_with_max.status, 1);
+  EXPECT_EQ(huge_with_max.out, "");
   auto missing = run({"dose", "--weight-kg", "70"});
   EXPECT_EQ(missing.status, 2);
   EXPECT_EQ(missing.err.rfind("kapctl dose: --mg-per-kg and --weight-kg are required\n", 0), 0U);

@@ -162,6 +162,16 @@ TEST(Catalog, UnknownIdListsTheKnownOnes) {
             "ebi, meq30)");
 }
 
+TEST(Catalog, DescribingAnIdOutsideTheCatalogueGivesAnEmptyDescriptor) {
+  // describe_instrument cannot fail: an integer cast to instrument_id gets a defined empty
+  // descriptor, never PHQ-9's items (the table lookup used to fall back to PHQ-9).
+  const instrument d = kap::measures::describe_instrument(static_cast<kap::measures::instrument_id>(42));
+  instrument expected;
+  expected.id = "unknown";
+  expected.licence = licence_status::unverified;
+  EXPECT_EQ(d, expected);
+}
+
 TEST(InstrumentId, RoundTripsEveryId) {
   for (const auto id : kap::measures::all_instruments) {
     auto parsed = kap::measures::parse_instrument_id(kap::measures::to_string(id));

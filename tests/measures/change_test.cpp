@@ -298,4 +298,35 @@ TEST(ChangeErrors, BadInputNamesTheValue) {
   expect_change_error(instrument_id::phq9, 10, 5, o, errc::out_of_range, "remission threshold 28 is outside 0-27");
 }
 
+TEST(ChangeErrors, UnknownInstrumentIdIsRefused) {
+  // An integer cast to instrument_id used to get a full PHQ-9 report labelled "unknown".
+  expect_change_error(static_cast<instrument_id>(42), 20, 5, {}, errc::unknown_instrument,
+                      "unknown instrument id 42 (known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, "
+                      "cssrs-screen, ebi, meq30)");
+}
+
+TEST(ChangeErrors, ReliableChangeThatIsNotAFiniteNumberIsRefused) {
+  // Each SD passes its own check (finite, > 0) but the figures computed from it do not.
+  change_options o;
+  o.sd = 1e-310;  // S_diff ~5.7e-311, and -15 / S_diff overflows: used to print "rci":null, reliable
+  expect_change_error(instrument_id::phq9, 20, 5, o, errc::out_of_range,
+                      "sd 1e-310 with reliability 0.84 gives a reliable change index of -inf; it must be finite");
+  o.sd = 5e-324;  // S_diff underflows to 0 (and 0 / 0 would be NaN)
+  expect_change_error(instrument_id::phq9, 20, 20, o, errc::out_of_range,
+                      "sd 5e-324 with reliability 0.84 gives a standard error of the difference of 0; it must be "
+                      "finite and greater than 0");
+  o.sd = 1.7e308;
+  o.reliability = 0.0;  // sqrt(2) * SD overflows
+  expect_change_error(instrument_id::phq9, 20, 5, o, errc::out_of_range,
+                      "sd 1.7e+308 with reliability 0 gives a standard error of the difference of inf; it must be "
+                      "finite and greater than 0");
+  o.sd = 1e308;  // S_diff is finite, 1.96 * S_diff is not
+  expect_change_error(instrument_id::phq9, 20, 5, o, errc::out_of_range,
+                      "sd 1e+308 with reliability 0 gives a smallest reliable change of inf; it must be finite");
+  o.reliability = 0.84;  // 1.96 * S_diff ~1.1e308 is finite: computed
+  const change_report big = must_change(instrument_id::phq9, 20, 5, o);
+  EXPECT_EQ(big.reliable, false);
+  EXPECT_EQ(big.category, change_category::unchanged);
+}
+
 }  // namespace

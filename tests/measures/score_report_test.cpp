@@ -9,6 +9,7 @@
 #include <boost/describe/members.hpp>
 #include <boost/describe/enum_to_string.hpp>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -62,6 +63,46 @@ TEST(ScoreReport, Hamd17NamesTheBandSet) {
   const score_report c = report_of(instrument_id::hamd17, std::vector<int>(17, 1), o);
   EXPECT_EQ(c.band_set, "camcops");
   EXPECT_EQ(c.band, severity_band::moderate);  // 17: CamCOPS 14-18
+}
+
+// make_report cannot fail, so a summary `score` could not have returned gets a defined, reduced
+// report. A band_set index past the instrument's band sets used to read past a global array.
+TEST(ScoreReport, BandSetIndexOutsideTheSetsDropsBandAndBandSet) {
+  kap::measures::score_summary s;
+  s.instrument = instrument_id::hamd17;
+  s.total = 20;
+  s.band = severity_band::moderate;
+  for (const unsigned index : {2u, 200u, 255u}) {  // hamd17 publishes 2 sets
+    SCOPED_TRACE(index);
+    s.band_set = static_cast<std::uint8_t>(index);
+    const score_report r = make_report(s);
+    EXPECT_EQ(r.instrument, "hamd17");
+    EXPECT_EQ(r.total, 20);
+    EXPECT_EQ(r.max, 52);
+    EXPECT_FALSE(r.band.has_value());
+    EXPECT_FALSE(r.band_set.has_value());
+  }
+  s.band_set = 1;
+  EXPECT_EQ(make_report(s).band_set, "camcops");
+  EXPECT_EQ(make_report(s).band, severity_band::moderate);
+
+  s.instrument = instrument_id::phq9;  // one set: index 1 is just as unknown
+  s.band_set = 1;
+  EXPECT_FALSE(make_report(s).band.has_value());
+  s.instrument = instrument_id::cadss;  // no bands at all
+  s.band_set = 0;
+  EXPECT_FALSE(make_report(s).band.has_value());
+}
+
+TEST(ScoreReport, UnknownInstrumentGivesOnlyItsName) {
+  kap::measures::score_summary s;
+  s.instrument = static_cast<instrument_id>(42);
+  s.total = 20;
+  s.band = severity_band::severe;
+  s.flags.set(flag::suicidal_ideation, kap::measures::flag_state::raised);
+  score_report expected;
+  expected.instrument = "unknown";
+  EXPECT_EQ(make_report(s), expected);  // never PHQ-9's max, band or flags
 }
 
 TEST(ScoreReport, Pcl5SubscalesAndBothDiagnoses) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -282,6 +283,54 @@ TEST(ScoreErrors, WrongItemCount) {
                "qids-sr16 expects 16 items, got 17");
   expect_error(instrument_id::cssrs_screen, std::vector<int>(6, 0), errc::wrong_item_count,
                "cssrs-screen expects 7 items, got 6");
+}
+
+// An integer cast to instrument_id is refused by name, whatever the item count: it is never
+// scored as PHQ-9 (whose item count it used to be checked against).
+constexpr auto unknown_id = static_cast<instrument_id>(42);
+constexpr std::string_view unknown_id_message =
+    "unknown instrument id 42 (known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, cssrs-screen, ebi, "
+    "meq30)";
+
+static_assert(kap::measures::detail::find_spec(unknown_id) == nullptr);
+static_assert(kap::measures::detail::find_spec(instrument_id::meq30)->id == instrument_id::meq30);
+
+TEST(ScoreErrors, UnknownInstrumentIdIsRefused) {
+  expect_error(unknown_id, std::vector<int>(9, 0), errc::unknown_instrument, unknown_id_message);
+  expect_error(unknown_id, std::vector<int>(8, 0), errc::unknown_instrument, unknown_id_message);
+  expect_error(static_cast<instrument_id>(255), {}, errc::unknown_instrument,
+               "unknown instrument id 255 (known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, "
+               "cssrs-screen, ebi, meq30)");
+}
+
+// Items at INT_MAX or INT_MIN are range errors. Every summing path is exercised, because summing
+// them in int overflowed (undefined behaviour that the ci-asan preset's UBSan turns into a failure).
+TEST(ScoreErrors, ExtremeItemValuesAreRangeErrorsWithoutOverflow) {
+  constexpr int hi = std::numeric_limits<int>::max();
+  constexpr int lo = std::numeric_limits<int>::min();
+  const std::pair<instrument_id, std::string_view> maxima[] = {
+      {instrument_id::phq9, "3"},   {instrument_id::gad7, "3"},   {instrument_id::qids_sr16, "3"},
+      {instrument_id::pcl5, "4"},   {instrument_id::madrs, "6"},  {instrument_id::hamd17, "4"},
+      {instrument_id::bdi2, "3"},   {instrument_id::cadss, "4"},  {instrument_id::ebi, "100"},
+      {instrument_id::meq30, "5"}};
+  for (const auto& [id, max] : maxima) {
+    SCOPED_TRACE(std::string(kap::measures::to_string(id)));
+    const std::size_t n = id == instrument_id::qids_sr16 ? 16 : item_maxima(id).size();
+    expect_error(id, std::vector<int>(n, hi), errc::item_out_of_range,
+                 "item 1: 2147483647 is outside 0-" + std::string(max));
+    expect_error(id, std::vector<int>(n, lo), errc::item_out_of_range,
+                 "item 1: -2147483648 is outside 0-" + std::string(max));
+    std::vector<int> last_bad(n, 1);  // in-range items, then one that takes the sum past INT_MAX
+    last_bad.back() = hi;
+    expect_error(id, last_bad, errc::item_out_of_range,
+                 "item " + std::to_string(n) + ": 2147483647 is outside 0-" +
+                     (id == instrument_id::hamd17 ? std::string("2") : std::string(max)));
+  }
+  const std::array<int, 9> typed{hi, hi, hi, hi, hi, hi, hi, hi, hi};
+  auto r = score<instrument_id::phq9>(typed);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::item_out_of_range);
+  EXPECT_EQ(r.error().message, "item 1: 2147483647 is outside 0-3");
 }
 
 struct range_case {
@@ -744,6 +793,18 @@ TEST(ScoreTokens, DashWithProratingGivesUnknownFlag) {
   EXPECT_EQ(*r->unknown_flags, std::vector<flag>{flag::suicidal_ideation});
   EXPECT_EQ(r->prorated, true);
   EXPECT_EQ(r->missing_items, std::vector<int>{9});
+}
+
+TEST(ScoreTokens, UnknownInstrumentIdIsRefused) {
+  const auto nine = split("0 0 0 0 0 0 0 0 0");
+  auto v = kap::measures::parse_item_tokens(unknown_id, nine);
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().code, errc::unknown_instrument);
+  EXPECT_EQ(v.error().message, unknown_id_message);
+  auto r = kap::measures::score_tokens(unknown_id, split("0 0"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::unknown_instrument);
+  EXPECT_EQ(r.error().message, unknown_id_message);
 }
 
 TEST(ScoreTokens, ParseItemTokensKeepsTheIntegerValues) {

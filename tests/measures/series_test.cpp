@@ -117,6 +117,9 @@ TEST(CourseSummaryErrors, BadSeriesNamesTheScore) {
                       "score 2: day 6 is earlier than day 7");
   expect_course_error(instrument_id::meq30, {{0, 20}}, errc::unknown_instrument,
                       "meq30 is not a symptom scale, so course analytics are not defined for it");
+  expect_course_error(static_cast<instrument_id>(42), {{0, 20}, {7, 5}}, errc::unknown_instrument,
+                      "unknown instrument id 42 (known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, "
+                      "cssrs-screen, ebi, meq30)");
   course_options o;
   o.sustained_min_observations = 0;
   expect_course_error(instrument_id::phq9, {{0, 20}}, errc::out_of_range,

@@ -33,8 +33,9 @@ const std::string_view change_help =
     "                             bdi2: le13 or le9); default the instrument's first rule\n"
     "Example: kapctl change phq9 --baseline 18 --current 6\n"
     "Exit status: 0 computed; 1 unknown instrument or one without an integer total\n"
-    "(cssrs-screen, ebi), a value that is not a number or is out of range, an unknown remission\n"
-    "rule; 2 usage error (--baseline and --current are required).\n";
+    "(cssrs-screen, ebi), a value that is not a number or is out of range (including an SD so\n"
+    "small or large that the RCI is not a finite number), an unknown remission rule; 2 usage\n"
+    "error (--baseline and --current are required).\n";
 
 int cmd_change(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--baseline", "--current", "--sd", "--reliability", "--response-percent", "--remission"}, {});

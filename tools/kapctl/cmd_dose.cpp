@@ -14,7 +14,8 @@ const std::string_view dose_help =
     "Computes an absolute dose in mg from a weight-based dose and a body weight, and, with\n"
     "--max-mg, whether it is within an absolute limit. Prints one JSON object:\n"
     "  {\"mg_per_kg\":0.5,\"weight_kg\":70,\"mg\":35,\"within_limit\":true}\n"
-    "Exit status: 0 computed, 1 a negative or non-finite value, 2 usage error.\n"
+    "Exit status: 0 computed, 1 a negative or non-finite value (including a dose in mg too\n"
+    "large to compute), 2 usage error.\n"
     "An arithmetic aid for software tests, not a prescription.\n";
 
 namespace {
@@ -51,7 +52,15 @@ int cmd_dose(std::span<const std::string_view> args, io& io) {
     io.err << "kapctl dose: " << (per_kg ? weight.error() : per_kg.error()).message << "\n";
     return exit_invalid;
   }
-  const kap::milligrams mg = *per_kg * *weight;
+  // Two finite inputs can still multiply to infinity (1e200 x 1e200): refuse it with
+  // errc::invalid_quantity rather than print "mg":null.
+  auto product = kap::make<kap::milligrams>((*per_kg * *weight).count(), "--mg-per-kg x --weight-kg");
+  if (!product) {
+    io.err << "kapctl dose: " << product.error().message << " (" << *per_kg_text << " x " << *weight_text
+           << " is too large)\n";
+    return error_status(product.error());
+  }
+  const kap::milligrams mg = *product;
   dose_report r{per_kg->count(), weight->count(), mg.count(), std::nullopt, std::nullopt};
   if (const auto max_text = p.value("--max-mg")) {
     const auto max_v = number("--max-mg", *max_text);

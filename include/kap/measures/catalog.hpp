@@ -121,12 +121,20 @@ inline constexpr std::array<std::string_view, 7> cssrs_labels{"Q1", "Q2", "Q3", 
 
 /// The full description of one instrument.
 /// @param id the instrument
-/// @return its descriptor; cannot fail. Allocates.
+/// @return its descriptor; cannot fail. An `id` outside the catalogue (an integer cast to
+///         `instrument_id`) gives a descriptor with `id` "unknown", `licence` unverified and
+///         every other field empty or zero, never another instrument's data; use
+///         `find_instrument` to get an error. Allocates.
 [[nodiscard]] inline instrument describe_instrument(instrument_id id) {
-  const detail::spec& s = detail::spec_of(id);
-  const detail::catalog_text t = detail::text_of(id);
   instrument d;
   d.id = std::string(to_string(id));
+  const detail::spec* const found = detail::find_spec(id);
+  if (found == nullptr) {
+    d.licence = licence_status::unverified;
+    return d;
+  }
+  const detail::spec& s = *found;
+  const detail::catalog_text t = detail::text_of(id);
   d.name = std::string(t.name);
   d.administration = std::string(t.administration);
   d.item_count = s.item_count;

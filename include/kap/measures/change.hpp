@@ -95,14 +95,20 @@ BOOST_DESCRIBE_STRUCT(change_report, (),
 /// @param current the current total (0 to the instrument's maximum)
 /// @param options thresholds and overrides
 /// @return the report, or
-///   - `errc::unknown_instrument`: the instrument has no integer total (C-SSRS screener, EBI)
+///   - `errc::unknown_instrument`: `id` is not in the catalogue (an integer cast to
+///     `instrument_id`: `unknown instrument id 42 (known: ...)`), or the instrument has no
+///     integer total (C-SSRS screener, EBI)
 ///   - `errc::out_of_range`: a total outside the instrument's range, a response threshold outside
 ///     1-100, an SD that is not finite and > 0, a reliability outside [0, 1), a non-finite
-///     cut-off, or a remission threshold outside the total range
+///     cut-off, a remission threshold outside the total range, or an SD so small or so large
+///     that S_diff, the RCI or the smallest reliable change is not a finite number (S_diff must
+///     also be > 0)
 ///   - `errc::unknown_enum`: a remission rule the instrument does not publish
 [[nodiscard]] inline result<change_report> compute_change(instrument_id id, int baseline, int current,
                                                           const change_options& options = {}) {
-  const detail::spec& s = detail::spec_of(id);
+  const detail::spec* const sp = detail::find_spec(id);
+  if (sp == nullptr) return detail::unknown_instrument_error(id);
+  const detail::spec& s = *sp;
   if (auto e = detail::check_change_defined(s)) return std::move(*e);
   if (auto e = detail::check_total(s, "baseline", baseline)) return std::move(*e);
   if (auto e = detail::check_total(s, "current", current)) return std::move(*e);
@@ -160,12 +166,16 @@ BOOST_DESCRIBE_STRUCT(change_report, (),
     const double se = *sd * std::sqrt(1.0 - *rel);
     const double sdiff = std::sqrt(2.0) * se;
     const double rci = static_cast<double>(r.change) / sdiff;
+    const double reliable_change_min = 1.96 * sdiff;
+    // A finite SD can still be too small (S_diff underflows, RCI overflows) or too large
+    // (1.96 * S_diff overflows) to give a number: refuse it rather than print null.
+    if (auto e = detail::check_reliable_change(*sd, *rel, sdiff, rci, reliable_change_min)) return std::move(*e);
     r.sd = *sd;
     r.reliability = *rel;
     r.sdiff = sdiff;
     r.rci = rci;
     r.reliable = std::fabs(rci) > 1.96;
-    r.reliable_change_min = 1.96 * sdiff;
+    r.reliable_change_min = reliable_change_min;
     if (s.symptom_scale) {
       if (!*r.reliable) {
         r.category = change_category::unchanged;

@@ -59,6 +59,20 @@ inline constexpr std::array<instrument_id, 11> all_instruments{
   return "unknown";
 }
 
+namespace detail {
+
+/// The catalogue ids, comma-separated, for error messages: "phq9, gad7, ..., meq30".
+[[nodiscard]] inline std::string known_instrument_ids() {
+  std::string known;
+  for (const instrument_id id : all_instruments) {
+    if (!known.empty()) known += ", ";
+    known += to_string(id);
+  }
+  return known;
+}
+
+}  // namespace detail
+
 /// Looks up an instrument by its catalogue id (exact, case-sensitive).
 /// @param text the id, e.g. "phq9"
 /// @return the instrument, or `errc::unknown_instrument` with a message that quotes the id
@@ -69,12 +83,7 @@ inline constexpr std::array<instrument_id, 11> all_instruments{
   }
   std::string shown(text.substr(0, 32));
   if (text.size() > 32) shown += "...";
-  std::string known;
-  for (const instrument_id id : all_instruments) {
-    if (!known.empty()) known += ", ";
-    known += to_string(id);
-  }
-  return error{errc::unknown_instrument, "unknown instrument \"" + shown + "\" (known: " + known + ")"};
+  return error{errc::unknown_instrument, "unknown instrument \"" + shown + "\" (known: " + detail::known_instrument_ids() + ")"};
 }
 
 }  // namespace kap::measures

@@ -30,7 +30,7 @@ namespace kap::measures {
 
 /// The number of item answers an instrument takes, as a constant.
 template <instrument_id Id>
-inline constexpr std::size_t item_count_v = static_cast<std::size_t>(detail::spec_of(Id).item_count);
+inline constexpr std::size_t item_count_v = static_cast<std::size_t>(detail::spec_of<Id>().item_count);
 
 /// Scores one record of an instrument fixed at compile time (the typed fast path). The span's
 /// extent is the instrument's item count, so a wrong count does not compile; a
@@ -39,7 +39,8 @@ inline constexpr std::size_t item_count_v = static_cast<std::size_t>(detail::spe
 /// @param items the answers in item order, as for the overload taking an `instrument_id`
 /// @param options published alternatives; the defaults are the published rules
 /// @return the summary, or any error of the overload taking an `instrument_id` except
-///         `errc::wrong_item_count`
+///         `errc::wrong_item_count` and `errc::unknown_instrument` (an `Id` outside the
+///         catalogue does not compile)
 /// Complexity: linear in the item count; allocates only to build an error. Always inlined.
 template <instrument_id Id>
 [[nodiscard, gnu::always_inline]] inline result<score_summary> score(std::span<const int, item_count_v<Id>> items,
@@ -53,6 +54,8 @@ template <instrument_id Id>
 ///        1 = yes, 0 = no); `not_answered` (-1) marks a blank or, for the C-SSRS, an item not asked
 /// @param options published alternatives; the defaults are the published rules
 /// @return the summary, or
+///   - `errc::unknown_instrument`: `id` is not in the catalogue (an integer cast to
+///     `instrument_id`; `unknown instrument id 42 (known: phq9, ...)`)
 ///   - `errc::wrong_item_count`: `items.size()` is not the instrument's item count
 ///     (`phq9 expects 9 items, got 8`)
 ///   - `errc::item_out_of_range`: an answer outside its item's range (`item 4: 7 is outside 0-3`),
@@ -64,9 +67,12 @@ template <instrument_id Id>
 /// Complexity: linear in the item count; allocates only to build an error.
 [[nodiscard]] inline result<score_summary> score(instrument_id id, std::span<const int> items,
                                                  const score_options& options = {}) {
-  const detail::spec& s = detail::spec_of(id);
-  if (items.size() != static_cast<std::size_t>(s.item_count)) [[unlikely]] {
-    return detail::count_error(s, items.size());
+  const detail::spec* const s = detail::find_spec(id);
+  if (s == nullptr) [[unlikely]] {
+    return detail::unknown_instrument_error(id);
+  }
+  if (items.size() != static_cast<std::size_t>(s->item_count)) [[unlikely]] {
+    return detail::count_error(*s, items.size());
   }
   const int* const p = items.data();
   switch (id) {
@@ -82,19 +88,22 @@ template <instrument_id Id>
     case instrument_id::ebi: return detail::score_fixed<instrument_id::ebi>(p, options);
     case instrument_id::meq30: return detail::score_fixed<instrument_id::meq30>(p, options);
   }
-  return error{errc::unknown_instrument, "unknown instrument"};
+  return detail::unknown_instrument_error(id);  // unreachable: find_spec refused it above
 }
 
 /// Parses CLI-style answers into the integer values `score` takes.
 /// @param id the instrument
 /// @param tokens one token per item: a decimal integer; `-` for a blank (C-SSRS: not asked);
 ///        BDI-II items 16 and 18 take 0, 1a, 1b, 2a, 2b, 3a, 3b; C-SSRS items take y, n, -
-/// @return the values, or `errc::wrong_item_count` (`phq9 expects 9 items, got 8`),
+/// @return the values, or `errc::unknown_instrument` (`id` not in the catalogue),
+///         `errc::wrong_item_count` (`phq9 expects 9 items, got 8`),
 ///         `errc::parse_error` (`item 2: "x" is not a number`) or `errc::item_out_of_range`
 ///         (`item 4: 7 is outside 0-3`, `item 16: "2" is not one of 0, 1a, ...`)
 [[nodiscard]] inline result<std::vector<int>> parse_item_tokens(instrument_id id,
                                                                 std::span<const std::string_view> tokens) {
-  const detail::spec& s = detail::spec_of(id);
+  const detail::spec* const sp = detail::find_spec(id);
+  if (sp == nullptr) return detail::unknown_instrument_error(id);
+  const detail::spec& s = *sp;
   if (tokens.size() != static_cast<std::size_t>(s.item_count)) return detail::count_error(s, tokens.size());
   std::vector<int> values;
   values.reserve(tokens.size());

@@ -52,12 +52,22 @@ BOOST_DESCRIBE_STRUCT(score_report, (),
                        missing_items))
 
 /// Turns a fast-path summary into the printable report of its instrument.
-/// @param s a summary returned by `score`
+///
+/// A summary returned by `score` always reports in full. A hand-built summary that `score` could
+/// not have returned gets a defined, reduced report instead of a guess:
+///   - `instrument` outside the catalogue: `{"instrument":"unknown","flags":[]}` and nothing else
+///     (there is no spec to say what its fields mean);
+///   - `band_set` not an index of the instrument's band sets (including any band on an unbanded
+///     instrument): `band` and `band_set` are both omitted, since the band cannot be attributed
+///     to a published set.
+/// @param s a summary, normally one returned by `score`
 /// @return the report; cannot fail. Allocates the strings and containers it holds.
 [[nodiscard]] inline score_report make_report(const score_summary& s) {
-  const detail::spec& sp = detail::spec_of(s.instrument);
   score_report r;
   r.instrument = std::string(to_string(s.instrument));
+  const detail::spec* const found = detail::find_spec(s.instrument);
+  if (found == nullptr) return r;
+  const detail::spec& sp = *found;
   if (s.instrument == instrument_id::ebi) {
     r.sum = s.total;
     r.mean = static_cast<double>(s.total) / static_cast<double>(sp.item_count);
@@ -65,8 +75,10 @@ BOOST_DESCRIBE_STRUCT(score_report, (),
     r.total = s.total;
     r.max = sp.total_max;
   }
-  r.band = s.band;
-  if (s.band && sp.band_sets.size() > 1) r.band_set = std::string(sp.band_sets[s.band_set].name);
+  if (s.band && s.band_set < sp.band_sets.size()) {
+    r.band = s.band;
+    if (sp.band_sets.size() > 1) r.band_set = std::string(sp.band_sets[s.band_set].name);
+  }
   for (const flag f : {flag::suicidal_ideation}) {
     switch (s.flags.state(f)) {
       case flag_state::raised: r.flags.push_back(f); break;

@@ -80,7 +80,8 @@ BOOST_DESCRIBE_STRUCT(course_summary, (),
 /// @param series the assessments in time order; the first is the baseline
 /// @param options response, remission and sustained-response rules
 /// @return the summary, or
-///   - `errc::unknown_instrument`: the instrument is not a symptom scale
+///   - `errc::unknown_instrument`: `id` is not in the catalogue (an integer cast to
+///     `instrument_id`: `unknown instrument id 42 (known: ...)`), or it is not a symptom scale
 ///   - `errc::missing_field`: the series is empty
 ///   - `errc::out_of_range`: a total outside the instrument's range (`score 3: 30 is outside 0-27`),
 ///     or an option outside its range
@@ -89,7 +90,9 @@ BOOST_DESCRIBE_STRUCT(course_summary, (),
 /// Complexity: linear in the series length.
 [[nodiscard]] inline result<course_summary> summarize_course(instrument_id id, std::span<const course_observation> series,
                                                              const course_options& options = {}) {
-  const detail::spec& s = detail::spec_of(id);
+  const detail::spec* const sp = detail::find_spec(id);
+  if (sp == nullptr) return detail::unknown_instrument_error(id);
+  const detail::spec& s = *sp;
   if (!s.symptom_scale) {
     return error{errc::unknown_instrument,
                  std::string(to_string(id)) + " is not a symptom scale, so course analytics are not defined for it"};

@@ -43,6 +43,32 @@ namespace kap::measures::detail {
   return error{errc::out_of_range, "response threshold " + std::to_string(percent) + "% is outside 1-100"};
 }
 
+/// The reliable change figures must be finite numbers (and S_diff > 0): an SD that passes its own
+/// check can still underflow S_diff or overflow the RCI.
+/// `sd 1e-310 with reliability 0.84 gives a reliable change index of -inf; it must be finite`
+[[nodiscard]] inline std::optional<error> check_reliable_change(double sd, double reliability, double sdiff,
+                                                               double rci, double reliable_change_min) {
+  std::string what;
+  double value = 0.0;
+  std::string_view must = "be finite";
+  if (!(std::isfinite(sdiff) && sdiff > 0.0)) {
+    what = "a standard error of the difference";
+    value = sdiff;
+    must = "be finite and greater than 0";
+  } else if (!std::isfinite(rci)) {
+    what = "a reliable change index";
+    value = rci;
+  } else if (!std::isfinite(reliable_change_min)) {
+    what = "a smallest reliable change";
+    value = reliable_change_min;
+  } else {
+    return std::nullopt;
+  }
+  return error{errc::out_of_range, "sd " + format_number(sd) + " with reliability " + format_number(reliability) +
+                                       " gives " + what + " of " + format_number(value) + "; it must " +
+                                       std::string(must)};
+}
+
 /// A remission rule after resolving the options.
 struct resolved_remission {
   std::string_view name;  ///< the rule's name, or "custom" for an explicit threshold

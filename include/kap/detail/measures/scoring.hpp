@@ -121,16 +121,20 @@ namespace kap::measures::detail {
 [[nodiscard]] constexpr int max2(int a, int b) noexcept { return a < b ? b : a; }
 
 /// Sums N items each in 0..Max; false when any item is outside (including `not_answered`).
+/// The sum runs in unsigned arithmetic, which wraps instead of overflowing, so items such as
+/// INT_MAX are not undefined behaviour; `total` is meaningful only when the result is true
+/// (every item in range, so the sum fits an int).
 template <std::size_t N, int Max>
 [[nodiscard]] constexpr bool sum_checked(const int* p, int& total) noexcept {
-  int t = 0;
+  static_assert(N * static_cast<std::size_t>(Max) <= 0x7fffffffu, "an in-range sum must fit an int");
+  unsigned t = 0;
   unsigned bad = 0;
   for (std::size_t i = 0; i < N; ++i) {
-    const int v = p[i];
+    const auto v = static_cast<unsigned>(p[i]);
     t += v;
-    bad |= static_cast<unsigned>(static_cast<unsigned>(v) > static_cast<unsigned>(Max));
+    bad |= static_cast<unsigned>(v > static_cast<unsigned>(Max));
   }
-  total = t;
+  total = static_cast<int>(t);
   return bad == 0;
 }
 
@@ -146,7 +150,7 @@ template <std::size_t N, int Max>
 /// comparisons with constants (the hot path of single-set instruments).
 template <instrument_id Id>
 [[nodiscard, gnu::always_inline]] inline severity_band default_band(int total) noexcept {
-  constexpr std::span<const band_range> bands = spec_of(Id).band_sets[0].bands;
+  constexpr std::span<const band_range> bands = spec_of<Id>().band_sets[0].bands;
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     const std::size_t k = (std::size_t{0} + ... + static_cast<std::size_t>(total >= bands[I + 1].min));
     return bands[k].band;
@@ -163,7 +167,7 @@ template <instrument_id Id>
 /// and a prorating rule: PHQ-9, GAD-7, MADRS, BDI-II, CADSS, EBI.
 template <instrument_id Id>
 [[nodiscard, gnu::always_inline]] inline result<score_summary> score_sum(const int* p, const score_options& o) {
-  constexpr const spec& s = spec_of(Id);
+  constexpr const spec& s = spec_of<Id>();
   constexpr std::size_t n = static_cast<std::size_t>(s.item_count);
   constexpr int max = s.item_max[0];
   constexpr int flag_item = s.flag_item;
@@ -264,19 +268,19 @@ template <instrument_id Id>
   r.instrument = instrument_id::hamd17;
   auto set = band_set_index(hamd17_spec, o);
   if (!set) return std::move(set).error();
-  int total = 0;
+  unsigned total = 0;  // unsigned: out-of-range items wrap instead of overflowing (see sum_checked)
   unsigned bad = 0;
   for (std::size_t i = 0; i < 17; ++i) {
-    const int v = p[i];
-    bad |= static_cast<unsigned>(static_cast<unsigned>(v) > hamd17_max[i]);
-    total += (i == 15 && v == 3) ? 0 : v;
+    const auto v = static_cast<unsigned>(p[i]);
+    bad |= static_cast<unsigned>(v > hamd17_max[i]);
+    total += (i == 15 && v == 3u) ? 0u : v;
   }
   if (bad != 0) [[unlikely]] {
     auto d = diagnose(hamd17_spec, {p, 17}, o.prorate);
     return std::move(d).error();  // HAM-D17 has no prorating rule, so diagnose always fails
   }
-  r.total = total;
-  r.band = band_in_range(hamd17_spec.band_sets[*set].bands, total);
+  r.total = static_cast<int>(total);
+  r.band = band_in_range(hamd17_spec.band_sets[*set].bands, r.total);
   r.band_set = *set;
   return r;
 }

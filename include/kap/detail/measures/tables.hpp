@@ -8,12 +8,14 @@
 /// time) and the printable catalogue (kap/measures/catalog.hpp, which adds names, LOINC codes and
 /// licence text). Every figure carries its source as in ../shared/clinical-reference.md section 5.
 
+#include <kap/core/result.hpp>
 #include <kap/measures/band.hpp>
 #include <kap/measures/instrument_id.hpp>
 
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace kap::measures::detail {
@@ -224,22 +226,48 @@ inline constexpr spec meq30_spec{
     .id = instrument_id::meq30, .item_count = 30, .item_max = meq30_max, .total_max = 150,
     .subscales = meq30_subscales};
 
-/// The spec of an instrument.
-[[nodiscard]] constexpr const spec& spec_of(instrument_id id) noexcept {
+/// The spec of an instrument, or nullptr for a value outside the enumeration (an integer cast to
+/// `instrument_id`). Every runtime lookup goes through here, and every public function turns
+/// nullptr into `errc::unknown_instrument` or a documented empty result; there is no fallback.
+[[nodiscard]] constexpr const spec* find_spec(instrument_id id) noexcept {
   switch (id) {
-    case instrument_id::phq9: return phq9_spec;
-    case instrument_id::gad7: return gad7_spec;
-    case instrument_id::qids_sr16: return qids_spec;
-    case instrument_id::pcl5: return pcl5_spec;
-    case instrument_id::madrs: return madrs_spec;
-    case instrument_id::hamd17: return hamd17_spec;
-    case instrument_id::bdi2: return bdi2_spec;
-    case instrument_id::cadss: return cadss_spec;
-    case instrument_id::cssrs_screen: return cssrs_spec;
-    case instrument_id::ebi: return ebi_spec;
-    case instrument_id::meq30: return meq30_spec;
+    case instrument_id::phq9: return &phq9_spec;
+    case instrument_id::gad7: return &gad7_spec;
+    case instrument_id::qids_sr16: return &qids_spec;
+    case instrument_id::pcl5: return &pcl5_spec;
+    case instrument_id::madrs: return &madrs_spec;
+    case instrument_id::hamd17: return &hamd17_spec;
+    case instrument_id::bdi2: return &bdi2_spec;
+    case instrument_id::cadss: return &cadss_spec;
+    case instrument_id::cssrs_screen: return &cssrs_spec;
+    case instrument_id::ebi: return &ebi_spec;
+    case instrument_id::meq30: return &meq30_spec;
   }
-  return phq9_spec;
+  return nullptr;
+}
+
+/// True for the instruments in the catalogue; false for a value cast from another integer.
+[[nodiscard]] constexpr bool in_catalogue(instrument_id id) noexcept {
+  for (const instrument_id k : all_instruments) {
+    if (k == id) return true;
+  }
+  return false;
+}
+
+/// The spec of an instrument fixed at compile time (the typed fast path). The id is a template
+/// argument, so this cannot be called with a runtime value, and an id outside the catalogue
+/// does not compile: there is no fallback to another instrument's spec.
+template <instrument_id Id>
+[[nodiscard]] constexpr const spec& spec_of() noexcept {
+  static_assert(in_catalogue(Id), "instrument id not in the catalogue");
+  return *find_spec(Id);
+}
+
+/// `unknown instrument id 42 (known: phq9, gad7, ...)`: the error for an `instrument_id` value
+/// outside the enumeration.
+[[gnu::cold, gnu::noinline]] inline error unknown_instrument_error(instrument_id id) {
+  return error{errc::unknown_instrument, "unknown instrument id " + std::to_string(static_cast<unsigned>(id)) +
+                                             " (known: " + known_instrument_ids() + ")"};
 }
 
 /// The largest item count in the catalogue (MEQ30).

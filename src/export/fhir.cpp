@@ -33,10 +33,6 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-// The limits events are read back under before export: those of the journal's own rows (an event
-// built in C++ is not bound by the wire limits), so the check judges values, not sizes.
-constexpr json::read_limits export_read_limits{std::size_t{16} << 20, 64, std::size_t{16} << 20};
-
 // --- code systems (docs/fhir.md cites each) ------------------------------------------------------
 constexpr std::string_view loinc = "http://loinc.org";
 constexpr std::string_view snomed = "http://snomed.info/sct";
@@ -247,17 +243,19 @@ class exporter {
     for (std::size_t i = 0; i < in.events.size(); ++i) {
       const event& e = in.events[i];
       if (!in.decisions.empty() && !in.decisions[i].accepted()) continue;
+      // An invalid id may hold free text: it is named only when it is a valid id.
+      const bool id_ok = event_id::check(e.id.str()).empty();
+      const std::string where =
+          "session " + sid + ": events[" + std::to_string(i) + "]" + (id_ok ? " (" + e.id.str() + ")" : "");
       if (e.session != in.session) {
-        return error{errc::unknown_session, "session " + sid + ": events[" + std::to_string(i) + "] (" + e.id.str() +
-                                                ") belongs to session " + e.session.str()};
+        const bool sid_ok = session_id::check(e.session.str()).empty();
+        return error{errc::unknown_session,
+                     where + " belongs to " + (sid_ok ? "session " + e.session.str() : std::string("another session"))};
       }
       // What no reader accepts back (a NaN amount, an enum value with no name, a negative
       // amount: only C++ code makes one) would be exported as null or as nonsense.
-      if (auto back = json::read_event(json::write_event(e), export_read_limits); !back) {
-        const bool id_ok = event_id::check(e.id.str()).empty();  // an invalid id may hold free text
-        return error{back.error().code, "session " + sid + ": events[" + std::to_string(i) + "]" +
-                                            (id_ok ? " (" + e.id.str() + ")" : std::string()) + " would not read back (" +
-                                            back.error().message + ")"};
+      if (auto back = json::read_event(json::write_event(e), json::stored_event_limits); !back) {
+        return error{back.error().code, where + " would not read back (" + back.error().message + ")"};
       }
       if (!seen.insert(e.id.str()).second) {
         return error{errc::duplicate, "session " + sid + ": events[" + std::to_string(i) + "]: event id " + e.id.str() +

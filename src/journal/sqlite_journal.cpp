@@ -32,7 +32,7 @@ constexpr std::size_t min_key_bytes = 16;
 /// Limits for reading back what the journal itself stored. An event built in C++ is not bound by
 /// the wire limits of kap::json::event_read_limits (a long note), and append refuses anything
 /// over these, so every stored row can be read back.
-constexpr json::read_limits stored_limits{std::size_t{16} << 20, 64, std::size_t{16} << 20};
+constexpr json::read_limits stored_limits = json::stored_event_limits;
 
 bool to_digest(std::span<const unsigned char> b, digest& out) noexcept {
   if (b.size() != out.size()) return false;
@@ -492,8 +492,10 @@ struct sqlite_journal::impl {
   result<append_result> append_one(const event& e, head& h, std::vector<std::string>& touched) {
     // Refused before anything (the engine included) sees it, so that every row reads back.
     std::string bytes = json::write_event(e);
+    const bool id_ok = event_id::check(e.id.str()).empty();  // an invalid id may hold free text
+    const std::string what = id_ok ? "event " + e.id.str() : std::string("an event");
     if (bytes.size() > stored_limits.max_bytes) {
-      return error{errc::too_large, "event " + e.id.str() + ": " + std::to_string(bytes.size()) +
+      return error{errc::too_large, what + ": " + std::to_string(bytes.size()) +
                                         " bytes is over the journal's limit of " +
                                         std::to_string(stored_limits.max_bytes) + " bytes"};
     }
@@ -502,9 +504,7 @@ struct sqlite_journal::impl {
     // or invalid UTF-8 - values only C++ code makes, which would leave the row, and so the
     // session, unreadable for good.
     if (auto back = json::read_event(bytes, stored_limits); !back) {
-      const bool id_ok = event_id::check(e.id.str()).empty();  // an invalid id may hold free text
-      return error{back.error().code, (id_ok ? "event " + e.id.str() : std::string("an event")) +
-                                          " would not read back (" + back.error().message + "); nothing was written"};
+      return error{back.error().code, what + " would not read back (" + back.error().message + "); nothing was written"};
     }
     const std::string& name = e.session.str();
     live_session& L = live.at(name);

@@ -172,7 +172,14 @@ TEST(Validate, EveryLimitIsAFiniteNonNegativeAmount) {
   kap::vitals_limits within;
   within.diastolic_max = kap::mmhg{nan};
   p.dose_requires.push_back(kap::requirements::vitals_within{within});
+  kap::vitals_limits on_move;
+  on_move.spo2_min = kap::spo2_percent{-1};
+  p.transitions[0].require.push_back(kap::requirements::vitals_within{on_move});
   const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/transitions/0/require/" + std::to_string(p.transitions[0].require.size() - 1) +
+                          "/limits/spo2_min",
+                  "must not be negative"))
+      << dump(ps);
   EXPECT_TRUE(has(ps, "/limits/0/max_mg", "must be a finite number")) << dump(ps);
   EXPECT_TRUE(has(ps, "/limits/0/max_cumulative_mg", "must be a finite number")) << dump(ps);
   EXPECT_TRUE(has(ps, "/limits/0/max_mg_per_kg", "must not be negative")) << dump(ps);
@@ -182,7 +189,7 @@ TEST(Validate, EveryLimitIsAFiniteNonNegativeAmount) {
   EXPECT_TRUE(has(ps, "/vitals/hold_by_age/0/hold/heart_rate_max", "must be a finite number")) << dump(ps);
   const std::string req = "/dose_requires/" + std::to_string(p.dose_requires.size() - 1) + "/limits/diastolic_max";
   EXPECT_TRUE(has(ps, req, "must be a finite number")) << dump(ps);
-  EXPECT_EQ(ps.size(), 8U) << dump(ps);  // one problem per amount: a negative step is not also "not positive"
+  EXPECT_EQ(ps.size(), 9U) << dump(ps);  // one problem per amount: a negative step is not also "not positive"
   EXPECT_FALSE(kap::validate(p));
   // Zero is an amount (a minimum of 0 holds nothing back, but it is not an error).
   auto zero = test_protocol();
@@ -199,7 +206,9 @@ TEST(Validate, EveryEnumValueHasAName) {
   p.limits[0].route = static_cast<kap::route>(7);
   p.permissions.push_back(kap::permission{kap::event_type::note, {kap::role::nurse, static_cast<kap::role>(40)}, false});
   p.dose_requires.push_back(kap::requirements::signed_off{static_cast<kap::role>(6), "dose_order"});
+  p.roster = std::vector<kap::roster_entry>{{kap::actor_id{"N-1"}, {kap::role::nurse, static_cast<kap::role>(12)}}};
   const auto ps = kap::check_protocol(p);
+  EXPECT_TRUE(has(ps, "/roster/0/roles/1", "value 12 is not one kap knows")) << dump(ps);
   EXPECT_TRUE(has(ps, "/contraindications/0/tier", "value 42 is not one kap knows")) << dump(ps);
   EXPECT_TRUE(has(ps, "/phases/2/kind", "value 9 is not one kap knows")) << dump(ps);
   EXPECT_TRUE(has(ps, "/limits/0/route", "value 7 is not one kap knows")) << dump(ps);

@@ -68,7 +68,9 @@ struct session_input {
 ///         empty subject or session id, an empty `subject_system`), `errc::missing_field` (no
 ///         accepted event; `decisions` not as many as `events`), `errc::unknown_session` (an
 ///         event of another session, naming its index), `errc::duplicate` (an event id twice
-///         among the accepted events)
+///         among the accepted events), or the reader's code (`wrong_type`, `invalid_quantity`,
+///         `parse_error`, ...) for an accepted event whose JSON would not read back (only C++
+///         code makes one: a NaN dose, an enum value with no name)
 [[nodiscard]] KAP_EXPORT_EXPORT result<std::string> session_bundle(const subject_id& subject,
                                                                    const session_input& session,
                                                                    const export_options& options = {});

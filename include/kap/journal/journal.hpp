@@ -153,7 +153,10 @@ class KAP_JOURNAL_EXPORT journal {
   ///         another protocol), `errc::unauthorized` (the journal is keyed and its key was not
   ///         given), `errc::invalid_protocol` (the journal was opened without a protocol),
   ///         `errc::io_error` (the disk or the lock failed; nothing was stored), `errc::corrupt`
-  ///         (stored rows of the session do not decode)
+  ///         (stored rows of the session do not decode), `errc::too_large` (the event's JSON is
+  ///         over 16 MiB), or the reader's code (`wrong_type`, `invalid_quantity`,
+  ///         `invalid_timestamp`, `invalid_id`, `parse_error`, ...) for an event built in C++
+  ///         whose JSON would not read back; nothing is stored then
   [[nodiscard]] result<append_result> append(const event& e) {
     auto r = do_append(std::span<const event>(&e, 1));
     if (!r) return std::move(r).error();
@@ -161,7 +164,8 @@ class KAP_JOURNAL_EXPORT journal {
   }
 
   /// Appends several events in one transaction: all are stored, or none.
-  /// @return one result per event, in order; errors as for `append`
+  /// @return one result per event, in order; errors as for `append` (one event refused, for
+  ///         example one that would not read back, stores none of them)
   [[nodiscard]] result<std::vector<append_result>> append(std::span<const event> events) { return do_append(events); }
 
   /// A session's rows in the order they were appended (every attempt, with its decision).

@@ -65,6 +65,11 @@ struct codec<event> {
 /// `event_read_limits`: 64 KiB, depth 32, strings of 8 KiB) is refused with `errc::too_large`.
 [[nodiscard]] KAP_JSON_EXPORT result<event> read_event(std::string_view text,
                                                        const read_limits& limits = event_read_limits);
+/// The limits kap reads its own stored events back under (the journal's rows, and the events
+/// FHIR export checks): 16 MiB, depth 64, strings up to 16 MiB. An event built in C++ is not
+/// bound by the wire limits, so these judge its values, not its size.
+inline constexpr read_limits stored_event_limits{std::size_t{16} << 20, 64, std::size_t{16} << 20};
+
 /// Writes one event as canonical JSON (envelope, type, payload; no spaces).
 [[nodiscard]] KAP_JSON_EXPORT std::string write_event(const event& e);
 

@@ -91,10 +91,11 @@ class validated_protocol {
   [[nodiscard]] const std::string& aborted_phase() const noexcept { return p_.phases[aborted_].id; }
   /// True when the protocol holds a C++ predicate and so cannot be written as JSON.
   [[nodiscard]] bool serialisable() const noexcept { return serialisable_; }
-  /// The session engine's lookup tables (internal: their shape may change in any release).
+ private:
+  friend class session;  // reads engine_tables()
+  /// The session engine's lookup tables.
   [[nodiscard]] const detail::engine_tables& engine_tables() const noexcept { return tables_; }
 
- private:
   friend result<validated_protocol> validate(protocol p);
   explicit validated_protocol(protocol p);
   protocol p_;

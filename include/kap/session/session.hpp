@@ -920,7 +920,7 @@ inline bool session::check_screening(const event& e, const events::screening& s,
     return reject(out, e, errc::requirement_unmet, "screening cannot change after a dose has been given");
   }
   if (!std::isfinite(s.weight_kg.count())) {  // only the C++ API makes one; the JSON readers refuse it
-    return reject(out, e, errc::out_of_range, "weight_kg is not a finite number");
+    return reject(out, e, errc::invalid_quantity, "weight_kg is not a finite number");
   }
   if (s.weight_kg.count() <= 0 || s.weight_kg.count() > max_plausible_weight_kg) {
     return reject(out, e, errc::out_of_range, "weight_kg " + detail::num(s.weight_kg.count()) + " is outside 0-500");
@@ -973,7 +973,7 @@ inline bool session::check_dose(const event& e, const events::dose& d, std::opti
     return refuse(std::string(enum_name(d.drug)) + " is not allowed by the " + route_name + " route of this protocol");
   }
   if (!std::isfinite(d.mg.count())) {  // only the C++ API makes one; the JSON readers refuse it
-    return reject(out, e, errc::out_of_range, "dose mg is not a finite number");
+    return reject(out, e, errc::invalid_quantity, "dose mg is not a finite number");
   }
   if (d.mg.count() <= 0) return reject(out, e, errc::out_of_range, "dose must be more than 0 mg");
   // Built only for a refusal's sentence.
@@ -1206,7 +1206,7 @@ inline bool session::decide(const event& e, decision& d) {
       if (const unsigned implausible = outside_bounds(reading, plausible); implausible != 0) {
         const auto i = static_cast<std::size_t>(std::countr_zero(implausible));  // the first, in reading order
         if (!std::isfinite(reading.v[i])) {  // only the C++ API makes one; the JSON readers refuse it
-          return reject(d, e, errc::out_of_range, std::string(names[i]) + " is not a finite number");
+          return reject(d, e, errc::invalid_quantity, std::string(names[i]) + " is not a finite number");
         }
         return reject(d, e, errc::out_of_range,
                       std::string(names[i]) + " " + detail::num(reading.v[i]) + " is outside 0-" +

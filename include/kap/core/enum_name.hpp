@@ -7,6 +7,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -24,6 +25,13 @@ template <DescribedEnum E>
     if (r.empty() && x == d.value) r = d.name;
   });
   return r;
+}
+
+/// "dose route 42 is not one kap knows": the sentence for an enum value without a name, which
+/// only C++ code makes (an integer cast to the enum; the JSON readers refuse an unknown name).
+template <DescribedEnum E>
+[[nodiscard]] std::string unnamed_value_text(std::string_view what, E x) {
+  return std::string(what) + " " + std::to_string(static_cast<long long>(x)) + " is not one kap knows";
 }
 
 /// The enumerator with this name, or nothing.

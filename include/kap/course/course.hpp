@@ -123,8 +123,7 @@ class course {
   result<void> record_visit(visit v) {
     if (plan_error_) return *plan_error_;
     if (enum_name(v.kind).empty()) {
-      return error{errc::unknown_enum,
-                   "visit kind " + std::to_string(static_cast<int>(v.kind)) + " is not one kap knows"};
+      return error{errc::unknown_enum, unnamed_value_text("visit kind", v.kind)};
     }
     if (!visits_.empty() && v.at < visits_.back().at) {
       return error{errc::out_of_order, "visit at " + format_rfc3339(v.at) + " is earlier than the last visit at " +

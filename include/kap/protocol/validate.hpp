@@ -154,7 +154,7 @@ template <class T>
 void check_enums(const T& x, const std::string& path, std::vector<problem>& out) {
   if constexpr (DescribedEnum<T>) {
     if (enum_name(x).empty()) {
-      out.push_back({path, "value " + std::to_string(static_cast<long long>(x)) + " is not one kap knows"});
+      out.push_back({path, unnamed_value_text("value", x)});
     }
   } else if constexpr (is_optional_quantity<T>) {
     // an amount: check_amounts judges it

@@ -629,12 +629,6 @@ inline void append_a_or_an(std::string& out, std::string_view word) {
   out.append(vowel ? "an " : "a ");
   out.append(word);
 }
-/// "dose route 42 is not one kap knows", for an enum value only the C++ API can make (the JSON
-/// readers refuse a name that is not an enumerator's).
-template <DescribedEnum E>
-std::string unknown_value(std::string_view what, E x) {
-  return std::string(what) + " " + std::to_string(static_cast<long long>(x)) + " is not one kap knows";
-}
 /// "a word" or "an word".
 inline std::string a_or_an(std::string_view word) {
   std::string out;
@@ -946,8 +940,8 @@ inline bool session::check_screening(const event& e, const events::screening& s,
 
 inline bool session::check_dose(const event& e, const events::dose& d, std::optional<mg_per_kg>& per_kg,
                                 decision& out) const {
-  if (enum_name(d.drug).empty()) return reject(out, e, errc::unknown_enum, detail::unknown_value("dose drug", d.drug));
-  if (enum_name(d.route).empty()) return reject(out, e, errc::unknown_enum, detail::unknown_value("dose route", d.route));
+  if (enum_name(d.drug).empty()) return reject(out, e, errc::unknown_enum, unnamed_value_text("dose drug", d.drug));
+  if (enum_name(d.route).empty()) return reject(out, e, errc::unknown_enum, unnamed_value_text("dose route", d.route));
   if (is_excluded()) {
     return reject(out, e, errc::excluded,
                   "screening excluded the subject (" + st_.screening.absolute_present.front() + "); no dose may be given");
@@ -1097,7 +1091,7 @@ inline bool session::decide(const event& e, decision& d) {
   const auto role_bit = static_cast<unsigned>(e.actor.role);
   const bool may = role_bit < 32 && (may_record_[static_cast<std::size_t>(type)] >> role_bit & 1U) != 0;
   if (!may && enum_name(e.actor.role).empty()) {
-    return reject(d, e, errc::unknown_enum, detail::unknown_value("actor role", e.actor.role));
+    return reject(d, e, errc::unknown_enum, unnamed_value_text("actor role", e.actor.role));
   }
   if (def.roster) {
     bool on = false;
@@ -1267,10 +1261,10 @@ inline bool session::decide(const event& e, decision& d) {
     case event_type::adverse_event: {
       const auto& a = std::get<events::adverse_event>(e.body);
       if (enum_name(a.severity).empty()) {
-        return reject(d, e, errc::unknown_enum, detail::unknown_value("adverse event severity", a.severity));
+        return reject(d, e, errc::unknown_enum, unnamed_value_text("adverse event severity", a.severity));
       }
       if (a.outcome && enum_name(*a.outcome).empty()) {
-        return reject(d, e, errc::unknown_enum, detail::unknown_value("adverse event outcome", *a.outcome));
+        return reject(d, e, errc::unknown_enum, unnamed_value_text("adverse event outcome", *a.outcome));
       }
       if (a.kind.empty()) return reject(d, e, errc::missing_field, "adverse event kind must not be empty");
       // The kind is meant to be a code (nausea, dissociation); free text typed into it stays in

@@ -254,7 +254,7 @@ class exporter {
       }
       // What no reader accepts back (a NaN amount, an enum value with no name, a negative
       // amount: only C++ code makes one) would be exported as null or as nonsense.
-      if (auto back = json::read_event(json::write_event(e), json::stored_event_limits); !back) {
+      if (auto back = json::check_event(e); !back) {
         return error{back.error().code, where + " would not read back (" + back.error().message + ")"};
       }
       if (!seen.insert(e.id.str()).second) {

@@ -502,9 +502,20 @@ struct sqlite_journal::impl {
     // What the reader refuses is refused here, with the reader's code and message: a NaN or
     // negative amount, an enum value without a name, an instant outside 0000-9999, an invalid id
     // or invalid UTF-8 - values only C++ code makes, which would leave the row, and so the
-    // session, unreadable for good.
-    if (auto back = json::read_event(bytes, stored_limits); !back) {
+    // session, unreadable for good. check_event applies the reader's rules to the values
+    // without decoding `bytes` (the size, its one blind spot, is judged above).
+    if (auto back = json::check_event(e); !back) {
       return error{back.error().code, what + " would not read back (" + back.error().message + "); nothing was written"};
+    }
+    // An optional amount that is not a number, or an optional enum value without a name, is
+    // written as null and reads back as absent: the row would not be the event the engine judged,
+    // and a replay could decide it otherwise. Only text holding "null" can hide one; only that
+    // text is read back and compared.
+    if (bytes.find("null") != std::string::npos) {
+      if (auto back = json::read_event(bytes, stored_limits); !back || !(*back == e)) {
+        return error{errc::wrong_type, what + " would not read back as the same event (a value that is not a number, "
+                                              "or an enum value without a name, is written as null); nothing was written"};
+      }
     }
     const std::string& name = e.session.str();
     live_session& L = live.at(name);

@@ -2,6 +2,7 @@
 
 #include <boost/mp11/algorithm.hpp>
 
+#include <limits>
 #include <utility>
 
 namespace kap::json {
@@ -88,6 +89,23 @@ void codec<event>::write(std::string& out, const event& x) {
       },
       x.body);
   out.push_back('}');
+}
+
+bool codec<event>::check(const event& x, read_error& e) {
+  if (!check_members(static_cast<const event_header&>(x), e)) return false;
+  return std::visit([&](const auto& p) { return check_members(p, e); }, x.body);
+}
+
+result<void> check_event(const event& e) {
+  read_error why;
+  if (codec<event>::check(e, why)) return {};
+  // The parser reads the text before any codec does: invalid UTF-8 anywhere in it, even after
+  // the value refused above, is the reader's error, and its message names a byte of the text.
+  // So a refusal writes the event and asks the parser first; the size is the caller's to judge.
+  constexpr read_limits text_only{std::numeric_limits<std::size_t>::max(), stored_event_limits.max_depth,
+                                  std::numeric_limits<std::size_t>::max()};
+  if (auto v = parse(write_event(e), text_only); !v) return std::move(v).error();
+  return to_error(std::move(why));
 }
 
 result<event> read_event(std::string_view text, const read_limits& limits) {

@@ -7,7 +7,8 @@
 
 #include <array>
 #include <charconv>
-#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -200,7 +201,7 @@ void write_string(std::string& out, std::string_view s) {
 }
 
 void write_double(std::string& out, double v) {
-  if (!std::isfinite(v)) {
+  if (codec<double>::writes_null(v)) {
     out += "null";
     return;
   }
@@ -224,8 +225,8 @@ void write_uint(std::string& out, std::uint64_t v) {
   out.append(buf.data(), end);
 }
 
-std::string_view kind_name(const boost::json::value& v) noexcept {
-  switch (v.kind()) {
+std::string_view kind_name(boost::json::kind k) noexcept {
+  switch (k) {
     case boost::json::kind::null: return "null";
     case boost::json::kind::bool_: return "a boolean";
     case boost::json::kind::int64:
@@ -236,6 +237,60 @@ std::string_view kind_name(const boost::json::value& v) noexcept {
     case boost::json::kind::object: return "an object";
   }
   return "a value";
+}
+
+bool valid_utf8(std::string_view s) noexcept {
+  // Unicode's table of well-formed byte sequences (The Unicode Standard, table 3-7), which is
+  // what Boost.JSON's parser checks (detail/utf8.hpp): a lead byte fixes the length and the range
+  // of the second byte; later bytes are 80-BF.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  while (p != end) {
+    if (end - p >= 8) {  // eight ASCII bytes at a time: most text is ASCII
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, 8);
+      if ((w & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    const unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t more = 0;  // continuation bytes after the lead
+    unsigned lo = 0x80;    // range of the first of them
+    unsigned hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+    } else if (c == 0xE0) {
+      more = 2;
+      lo = 0xA0;  // no overlong forms
+    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+      more = 2;
+    } else if (c == 0xED) {
+      more = 2;
+      hi = 0x9F;  // no surrogates
+    } else if (c == 0xF0) {
+      more = 3;
+      lo = 0x90;  // no overlong forms
+    } else if (c >= 0xF1 && c <= 0xF3) {
+      more = 3;
+    } else if (c == 0xF4) {
+      more = 3;
+      hi = 0x8F;  // nothing over U+10FFFF
+    } else {
+      return false;  // a continuation byte, C0, C1 or F5-FF
+    }
+    if (static_cast<std::size_t>(end - p) <= more) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (std::size_t i = 2; i <= more; ++i) {
+      if ((p[i] & 0xC0U) != 0x80U) return false;
+    }
+    p += more + 1;
+  }
+  return true;
 }
 
 std::string quote_for_message(std::string_view s) {

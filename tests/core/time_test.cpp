@@ -101,4 +101,19 @@ TEST(Rfc3339, RoundTrips) {
   }
 }
 
+// rfc3339_representable says, without making text, whether format_rfc3339's text parses.
+TEST(Rfc3339, RepresentableExactlyWhenTheFormattedTextParses) {
+  const kap::timestamp first = at(0, 1, 1, 0, 0, 0);
+  const kap::timestamp last = at(9999, 12, 31, 23, 59, 59, 999);
+  for (const kap::timestamp t : {first, last, at(2026, 11, 26, 10, 15, 0), first - milliseconds{1},
+                                 last + milliseconds{1}, at(-4000, 3, 1, 0, 0, 0), at(12000, 2, 29, 1, 2, 3)}) {
+    const std::string text = kap::format_rfc3339(t);
+    EXPECT_EQ(kap::rfc3339_representable(t), kap::parse_rfc3339(text).has_value()) << text;
+  }
+  EXPECT_TRUE(kap::rfc3339_representable(first));
+  EXPECT_TRUE(kap::rfc3339_representable(last));
+  EXPECT_FALSE(kap::rfc3339_representable(first - milliseconds{1}));
+  EXPECT_FALSE(kap::rfc3339_representable(last + milliseconds{1}));
+}
+
 }  // namespace

@@ -482,6 +482,17 @@ TEST(SqliteJournal, EventsTheReaderWouldRefuseAreNotStored) {
        "event b-6 would not read back (invalid JSON at byte 138: syntax error); nothing was written"},
       {bad("b 7", [](event&) {}), errc::invalid_id,  // an invalid id is not repeated: it may hold free text
        "an event would not read back (/id: event id may only contain A-Z a-z 0-9 . _ : -); nothing was written"},
+      // Optional values written as null read back as absent: the row would be another event.
+      {bad("b-8", [](event& e) { e.body = events::vitals{mmhg{120}, mmhg{80}, bpm{std::nan("")}, std::nullopt, std::nullopt}; }),
+       errc::wrong_type,
+       "event b-8 would not read back as the same event (a value that is not a number, or an enum value without a "
+       "name, is written as null); nothing was written"},
+      {bad("b-9", [](event& e) {
+         e.body = events::adverse_event{"nausea", events::severity::mild, static_cast<events::adverse_outcome>(42)};
+       }),
+       errc::wrong_type,
+       "event b-9 would not read back as the same event (a value that is not a number, or an enum value without a "
+       "name, is written as null); nothing was written"},
   };
   auto j = open_journal(f.path(), appending());
   ASSERT_TRUE(j.append(first));

@@ -116,6 +116,23 @@ inline void put2(std::string& out, unsigned v) {
   return local - minutes{offset_min};
 }
 
+namespace detail {
+/// The civil date of an instant, as `format_rfc3339` prints it.
+[[nodiscard]] inline std::chrono::year_month_day rfc3339_date(timestamp t) noexcept {
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
+}
+}  // namespace detail
+
+/// True when `format_rfc3339(t)` is text that `parse_rfc3339` accepts: the instant falls in the
+/// years 0000-9999. Cheap: no text is made.
+/// @param t the instant
+/// @return false for an instant before 0000-01-01 or after 9999-12-31 (UTC)
+[[nodiscard]] inline bool rfc3339_representable(timestamp t) noexcept {
+  const auto ymd = detail::rfc3339_date(t);
+  const int y = static_cast<int>(ymd.year());
+  return y >= 0 && y <= 9999 && ymd.ok();
+}
+
 /// Formats an instant as canonical RFC 3339 in UTC: `2026-11-26T10:15:00Z`, or with `.mmm`
 /// when the milliseconds are not zero. Years outside 0000-9999 are clamped to that range's
 /// format by printing the year as is (RFC 3339 has no other years; parse refuses them).
@@ -124,7 +141,7 @@ inline void put2(std::string& out, unsigned v) {
 [[nodiscard]] inline std::string format_rfc3339(timestamp t) {
   using namespace std::chrono;
   const auto day_point = floor<days>(t);
-  const year_month_day ymd{day_point};
+  const year_month_day ymd = detail::rfc3339_date(t);
   auto ms = (t - day_point).count();
   const auto h = static_cast<unsigned>(ms / 3'600'000);
   ms %= 3'600'000;

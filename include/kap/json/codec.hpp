@@ -15,6 +15,13 @@
 ///   successful read pays nothing for it.
 /// - writing appends straight to a `std::string` in member order, omits empty optionals, writes
 ///   enums as their names and numbers as people write them (`50.5`, shortest round trip).
+/// - checking judges a C++ value by the reader's rules without writing or parsing anything:
+///   `check(x, e)` is false, with the code, text and path `read` would give, exactly when `read`
+///   refuses the text `write` makes of `x` (a NaN or negative amount, an enum value without a
+///   name, a year after 9999, an invalid id: values only C++ code makes). Each rule is one
+///   function of its codec that `read` and `check` both call. Invalid UTF-8 is the parser's rule,
+///   not a codec's: `check` refuses it with `errc::parse_error`, and the caller asks the parser
+///   for the message, which names a byte of the text (see `check_event`).
 ///
 /// A type that is not described gets a `codec<T>` specialisation (strong ids, quantities,
 /// timestamps here; the event variant in kap/json/events.hpp).
@@ -117,10 +124,14 @@ constexpr bool omitted_are_defaulted() {
 }
 }  // namespace detail
 
-/// Reads or writes one C++ type. Specialise for types that are not described structs or enums.
-/// A specialisation provides
-/// `static bool read(const boost::json::value&, T&, read_error&)` and
-/// `static void write(std::string&, const T&)`.
+/// Reads, writes or checks one C++ type. Specialise for types that are not described structs or
+/// enums. A specialisation provides
+/// `static bool read(const boost::json::value&, T&, read_error&)`,
+/// `static void write(std::string&, const T&)` and, for a type that may be checked (every type
+/// an event holds), `static bool check(const T&, read_error&)`: false, filling `e` as `read`
+/// would, exactly when `read` refuses what `write` makes of the value. A type whose writer can write `null` (a
+/// non-finite number, an unnamed enum value) also provides `static bool writes_null(const T&)`:
+/// an optional holding such a value reads back as absent.
 template <class T, class Enable = void>
 struct codec;
 
@@ -134,8 +145,14 @@ KAP_JSON_EXPORT void write_double(std::string& out, double v);
 KAP_JSON_EXPORT void write_int(std::string& out, std::int64_t v);
 /// Appends an unsigned integer.
 KAP_JSON_EXPORT void write_uint(std::string& out, std::uint64_t v);
+/// The name of a JSON kind, for messages ("a string", "an object").
+[[nodiscard]] KAP_JSON_EXPORT std::string_view kind_name(boost::json::kind k) noexcept;
 /// The name of a JSON value's kind, for messages ("a string", "an object").
-[[nodiscard]] KAP_JSON_EXPORT std::string_view kind_name(const boost::json::value& v) noexcept;
+[[nodiscard]] inline std::string_view kind_name(const boost::json::value& v) noexcept { return kind_name(v.kind()); }
+/// True when `s` is UTF-8 that the JSON parser accepts inside a string (Boost.JSON's rule: no
+/// stray continuation bytes, overlong forms, surrogates, code points over U+10FFFF or cut
+/// sequences). `write_string` copies other bytes as they are, so the parser refuses the text.
+[[nodiscard]] KAP_JSON_EXPORT bool valid_utf8(std::string_view s) noexcept;
 /// A string quoted for a message, cut to 40 characters.
 [[nodiscard]] KAP_JSON_EXPORT std::string quote_for_message(std::string_view s);
 /// Prepends a JSON pointer segment (escaping ~ and /) to e.path.
@@ -149,8 +166,19 @@ inline bool fail(read_error& e, errc code, std::string text) {
   return false;
 }
 
+inline bool expected(read_error& e, std::string_view what, boost::json::kind got) {
+  return fail(e, errc::wrong_type, "expected " + std::string(what) + ", got " + std::string(kind_name(got)));
+}
+
 inline bool expected(read_error& e, std::string_view what, const boost::json::value& v) {
-  return fail(e, errc::wrong_type, "expected " + std::string(what) + ", got " + std::string(kind_name(v)));
+  return expected(e, what, v.kind());
+}
+
+/// The parser's rule on the text of a string or key, for `check`: invalid UTF-8 is
+/// `errc::parse_error` (the caller takes the message, which names a byte, from the parser).
+inline bool check_text(std::string_view s, read_error& e) {
+  if (valid_utf8(s)) return true;
+  return fail(e, errc::parse_error, "invalid UTF-8");
 }
 
 template <class T>
@@ -199,6 +227,23 @@ bool read(const boost::json::value& v, T& out, read_error& e);
 template <class T>
 void write(std::string& out, const T& x);
 
+/// True when `read` accepts the text `write` makes of `x`; otherwise fills `e` (code, path,
+/// text) as `read` would and returns false. Writes and parses nothing; allocates only to fail.
+template <class T>
+bool check(const T& x, read_error& e);
+
+namespace detail {
+/// True when `x` is written as `null`, which the reader of an optional takes as absent.
+template <class T>
+bool writes_null(const T& x) noexcept {
+  if constexpr (requires { codec<T>::writes_null(x); }) {
+    return codec<T>::writes_null(x);
+  } else {
+    return false;
+  }
+}
+}  // namespace detail
+
 // --- scalars ---------------------------------------------------------------------------------
 
 template <>
@@ -211,6 +256,8 @@ struct codec<bool> {
   }
   /// Appends `x` to `out` as JSON.
   static void write(std::string& out, bool x) { out += x ? "true" : "false"; }
+  /// Every boolean reads back.
+  static bool check(bool, read_error&) noexcept { return true; }
 };
 
 template <>
@@ -221,7 +268,10 @@ struct codec<std::string> {
     out.assign(v.get_string().data(), v.get_string().size());
     return true;
   }
+  /// Appends `x` to `out` as a JSON string.
   static void write(std::string& out, const std::string& x) { detail::write_string(out, x); }
+  /// Any string reads back, if it is valid UTF-8 (the parser's rule).
+  static bool check(const std::string& x, read_error& e) { return detail::check_text(x, e); }
 };
 
 template <class T>
@@ -272,6 +322,8 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
       detail::write_uint(out, static_cast<std::uint64_t>(x));
     }
   }
+  /// Every value of T is written as an integer within T's range, so it reads back.
+  static bool check(T, read_error&) noexcept { return true; }
 
  private:
   static bool range_error(read_error& e, const std::string& shown) {
@@ -280,6 +332,11 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
                             std::to_string(std::numeric_limits<T>::max()));
   }
 };
+
+namespace detail {
+/// What a reader of a number expects, for messages.
+inline constexpr std::string_view a_number = "a number";
+}  // namespace detail
 
 /// Reads any JSON number as a double; refuses non-finite values.
 inline bool read_number(const boost::json::value& v, double& out, read_error& e) {
@@ -290,7 +347,7 @@ inline bool read_number(const boost::json::value& v, double& out, read_error& e)
   } else if (v.is_uint64()) {
     out = static_cast<double>(v.get_uint64());
   } else {
-    return detail::expected(e, "a number", v);
+    return detail::expected(e, detail::a_number, v);
   }
   if (!std::isfinite(out)) return detail::fail(e, errc::out_of_range, "number is not finite");
   return true;
@@ -300,7 +357,14 @@ template <>
 struct codec<double> {
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, double& out, read_error& e) { return read_number(v, out, e); }
+  /// Appends `x` to `out` as JSON (`null` when not finite).
   static void write(std::string& out, double x) { detail::write_double(out, x); }
+  /// True when `x` is written as `null` (NaN, infinities; `detail::write_double`'s rule).
+  static bool writes_null(double x) noexcept { return !kap::detail::is_finite(x); }
+  /// A finite number reads back; `null` is not a number to `read`.
+  static bool check(double x, read_error& e) {
+    return !writes_null(x) || detail::expected(e, detail::a_number, boost::json::kind::null);
+  }
 };
 
 // --- kap core types --------------------------------------------------------------------------
@@ -316,13 +380,27 @@ struct codec<quantity<Tag>> {
       }
       return false;
     }
-    if (d < 0) {
-      return detail::fail(e, errc::invalid_quantity, std::string(Tag::symbol) + " value must not be negative");
-    }
+    if (!not_negative(d, e)) return false;
     out = quantity<Tag>{d};
     return true;
   }
+  /// Appends `x` to `out` as JSON (`null` when not finite).
   static void write(std::string& out, quantity<Tag> x) { detail::write_double(out, x.count()); }
+  /// True when `x` is written as `null`.
+  static bool writes_null(quantity<Tag> x) noexcept { return codec<double>::writes_null(x.count()); }
+  /// A finite amount reads back unless it is negative; a non-finite one is written as `null`.
+  static bool check(quantity<Tag> x, read_error& e) {
+    if (writes_null(x)) return codec<double>::check(x.count(), e);
+    return not_negative(x.count(), e);
+  }
+
+ private:
+  static bool not_negative(double d, read_error& e) {
+    if (d < 0) {
+      return detail::fail(e, errc::invalid_quantity, std::string(Tag::symbol) + " value must not be negative");
+    }
+    return true;
+  }
 };
 
 template <class Tag>
@@ -331,13 +409,22 @@ struct codec<basic_id<Tag>> {
   static bool read(const boost::json::value& v, basic_id<Tag>& out, read_error& e) {
     if (!v.is_string()) return detail::expected(e, "a string", v);
     const std::string_view s(v.get_string().data(), v.get_string().size());
-    if (auto why = basic_id<Tag>::check(s); !why.empty()) {
-      return detail::fail(e, errc::invalid_id, std::string(Tag::name) + " id " + std::string(why));
-    }
+    if (!valid(s, e)) return false;
     out = basic_id<Tag>{std::string(s)};
     return true;
   }
+  /// Appends `x` to `out` as a JSON string.
   static void write(std::string& out, const basic_id<Tag>& x) { detail::write_string(out, x.str()); }
+  /// A valid id reads back (it is ASCII, so valid UTF-8 too).
+  static bool check(const basic_id<Tag>& x, read_error& e) { return valid(x.str(), e); }
+
+ private:
+  static bool valid(std::string_view s, read_error& e) {
+    if (auto why = basic_id<Tag>::check(s); !why.empty()) {
+      return detail::fail(e, errc::invalid_id, std::string(Tag::name) + " id " + std::string(why));
+    }
+    return true;
+  }
 };
 
 template <>
@@ -346,7 +433,7 @@ struct codec<timestamp> {
   static bool read(const boost::json::value& v, timestamp& out, read_error& e) {
     if (!v.is_string()) return detail::expected(e, "an RFC 3339 timestamp string", v);
     auto r = parse_rfc3339(std::string_view(v.get_string().data(), v.get_string().size()));
-    if (!r) return detail::fail(e, r.error().code, std::move(r.error().message));
+    if (!r) return refused(std::move(r).error(), e);
     out = *r;
     return true;
   }
@@ -356,6 +443,16 @@ struct codec<timestamp> {
     out += format_rfc3339(x);
     out.push_back('"');
   }
+  /// An instant in the years 0000-9999 reads back; for any other, the reader's verdict on the
+  /// text the writer makes of it (only then is text made).
+  static bool check(timestamp x, read_error& e) {
+    if (rfc3339_representable(x)) return true;
+    auto r = parse_rfc3339(format_rfc3339(x));
+    return r.has_value() || refused(std::move(r).error(), e);
+  }
+
+ private:
+  static bool refused(error&& why, read_error& e) { return detail::fail(e, why.code, std::move(why.message)); }
 };
 
 template <class Rep, class Period>
@@ -366,11 +463,22 @@ struct codec<std::chrono::duration<Rep, Period>, std::enable_if_t<std::is_integr
   static bool read(const boost::json::value& v, std::chrono::duration<Rep, Period>& out, read_error& e) {
     Rep r{};
     if (!codec<Rep>::read(v, r, e)) return false;
-    if (r < 0) return detail::fail(e, errc::out_of_range, "a duration must not be negative");
+    if (!not_negative(r, e)) return false;
     out = std::chrono::duration<Rep, Period>{r};
     return true;
   }
+  /// Appends `x` to `out` as its tick count.
   static void write(std::string& out, std::chrono::duration<Rep, Period> x) { codec<Rep>::write(out, x.count()); }
+  /// A duration reads back unless it is negative.
+  static bool check(std::chrono::duration<Rep, Period> x, read_error& e) {
+    return codec<Rep>::check(x.count(), e) && not_negative(x.count(), e);
+  }
+
+ private:
+  static bool not_negative(Rep r, read_error& e) {
+    if (r < 0) return detail::fail(e, errc::out_of_range, "a duration must not be negative");
+    return true;
+  }
 };
 
 // --- described enums -------------------------------------------------------------------------
@@ -380,10 +488,7 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, E& out, read_error& e) {
     constexpr std::string_view type = detail::short_type_name<E>();
-    if (!v.is_string()) {
-      const bool vowel = std::string_view("aeiou").find(type.front()) != std::string_view::npos;
-      return detail::expected(e, (vowel ? "an " : "a ") + std::string(type) + " name (string)", v);
-    }
+    if (!v.is_string()) return detail::expected(e, expected_text(), v);
     const std::string_view s(v.get_string().data(), v.get_string().size());
     bool found = false;
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
@@ -397,18 +502,30 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
     }
     return true;
   }
-  /// Appends `x` to `out` as JSON.
+  /// Appends `x` to `out` as JSON: its name, or `null` for a value without one.
   static void write(std::string& out, E x) {
-    bool done = false;
-    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
-      if (!done && x == d.value) {
-        out.push_back('"');
-        out += d.name;
-        out.push_back('"');
-        done = true;
-      }
-    });
-    if (!done) out += "null";
+    const std::string_view name = enum_name(x);
+    if (name.empty()) {
+      out += "null";
+      return;
+    }
+    out.push_back('"');
+    out += name;
+    out.push_back('"');
+  }
+  /// True when `x` is written as `null` (a value without a name).
+  static bool writes_null(E x) noexcept { return enum_name(x).empty(); }
+  /// A named value reads back; `null` is not a name to `read`.
+  static bool check(E x, read_error& e) {
+    return !writes_null(x) || detail::expected(e, expected_text(), boost::json::kind::null);
+  }
+
+ private:
+  // "a role name (string)", "an alert_severity name (string)".
+  static std::string expected_text() {
+    constexpr std::string_view type = detail::short_type_name<E>();
+    const bool vowel = std::string_view("aeiou").find(type.front()) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + std::string(type) + " name (string)";
   }
 };
 
@@ -434,6 +551,12 @@ struct codec<std::optional<T>> {
     } else {
       out += "null";
     }
+  }
+  /// An empty optional reads back, and so does one whose value is written as `null` (a NaN
+  /// amount, an unnamed enum value): `read` takes that `null` as absent.
+  static bool check(const std::optional<T>& x, read_error& e) {
+    if (!x || detail::writes_null(*x)) return true;
+    return json::check(*x, e);
   }
 };
 
@@ -466,6 +589,16 @@ struct codec<std::vector<T, A>> {
     }
     out.push_back(']');
   }
+  /// Reads back when every element does; the first that does not is named by its index.
+  static bool check(const std::vector<T, A>& x, read_error& e) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (!json::check(x[i], e)) {
+        detail::prepend_index(e, i);
+        return false;
+      }
+    }
+    return true;
+  }
 };
 
 template <class T, class C, class A>
@@ -496,6 +629,16 @@ struct codec<std::map<std::string, T, C, A>> {
       json::write(out, val);
     }
     out.push_back('}');
+  }
+  /// Reads back when every key is valid UTF-8 and every value reads back.
+  static bool check(const std::map<std::string, T, C, A>& x, read_error& e) {
+    for (const auto& [k, val] : x) {
+      if (!detail::check_text(k, e) || !json::check(val, e)) {
+        detail::prepend_key(e, k);
+        return false;
+      }
+    }
+    return true;
   }
 };
 
@@ -580,6 +723,22 @@ void write_members(std::string& out, const T& x, bool& first) {
   });
 }
 
+/// Checks the members of a described struct in the order `read_members` reads them, naming the
+/// first that would not read back. An absent optional or an empty member the writer leaves out
+/// passes, as `read_members` accepts its absence.
+template <class T>
+bool check_members(const T& x, read_error& e) {
+  bool ok = true;
+  boost::mp11::mp_for_each<detail::members_of<T>>([&](auto m) {
+    if (!ok) return;
+    if (!json::check(x.*m.pointer, e)) {
+      detail::prepend_key(e, m.name);
+      ok = false;
+    }
+  });
+  return ok;
+}
+
 template <class T>
 struct codec<T, std::enable_if_t<detail::is_described_struct<T>>> {
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
@@ -598,6 +757,8 @@ struct codec<T, std::enable_if_t<detail::is_described_struct<T>>> {
     write_members(out, x, first);
     out.push_back('}');
   }
+  /// Reads back when every member does.
+  static bool check(const T& x, read_error& e) { return check_members(x, e); }
 };
 
 template <class T>
@@ -608,6 +769,11 @@ bool read(const boost::json::value& v, T& out, read_error& e) {
 template <class T>
 void write(std::string& out, const T& x) {
   codec<T>::write(out, x);
+}
+
+template <class T>
+bool check(const T& x, read_error& e) {
+  return codec<T>::check(x, e);
 }
 
 }  // namespace kap::json

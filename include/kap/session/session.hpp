@@ -168,7 +168,7 @@ class session {
   /// @param id the session's pseudonymous id; events for other sessions are rejected
   /// @param log diagnostics (event kinds, codes and ids only); silent by default
   session(std::shared_ptr<const validated_protocol> protocol, session_id id, logger& log = no_logger())
-      : protocol_(std::move(protocol)), log_(&log) {
+      : protocol_(std::move(protocol)), log_(&log), logging_(&log != &no_logger()) {
     st_.id = std::move(id);
     st_.protocol = protocol_->definition().id;
     st_.phase = protocol_->definition().initial;
@@ -182,7 +182,6 @@ class session {
     const auto& sched = protocol_->definition().schedules;
     schedule_since_.assign(sched.vitals.size(), std::nullopt);
     measure_last_at_.assign(sched.measures.size(), std::nullopt);
-    pending_.reserve(index_batch);
   }
 
   /// Reserves room for `events` accepted events (avoids growth during a session).
@@ -249,7 +248,7 @@ class session {
   /// can end with `return reject(...)`.
   bool reject(decision& d, const event& e, errc code, std::string message, std::vector<unmet> unmet = {},
               std::vector<alert> alerts = {}) const {
-    if (log_->enabled(log_level::debug)) {
+    if (logging_ && log_->enabled(log_level::debug)) {
       log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                         std::string(wire_name(e.type())) + ") rejected: " +
                                         std::string(to_string(code)));
@@ -320,6 +319,7 @@ class session {
     index_.assign(cap, 0);
     if (cap >= bloom_from) {
       bloom_.assign(cap / 8, 0);
+      pending_.reserve(index_batch);  // only a session with a Bloom filter batches its index
     } else {
       bloom_.clear();
     }
@@ -365,6 +365,8 @@ class session {
   // batch's slots are all requested from memory before the first is written, so in a long session
   // the cache misses overlap instead of costing one full memory round trip per event.
   static constexpr std::size_t index_batch = 16;
+  /// Room made for checklist items at the first one (a clinical checklist has a handful).
+  static constexpr std::size_t checklist_room = 8;
   void index_newest(std::uint64_t h) noexcept {
     if (bloom_.empty()) {
       insert_slot(st_.timeline.size() - 1, h);
@@ -584,6 +586,7 @@ class session {
 
   std::shared_ptr<const validated_protocol> protocol_;
   logger* log_;
+  bool logging_;  // false for the shared no_logger() (never enabled): no virtual call per event
   session_state st_;
   int phase_index_ = 0;
   std::vector<std::uint64_t> index_;               // id index into the timeline (0 = empty)
@@ -1342,6 +1345,7 @@ inline bool session::decide(const event& e, decision& d) {
     case event_type::checklist: {
       const auto& item = std::get<events::checklist>(e.body).item;
       if (std::find(st_.checklist.begin(), st_.checklist.end(), item) == st_.checklist.end()) {
+        if (st_.checklist.empty()) st_.checklist.reserve(checklist_room);  // one allocation for a usual checklist
         st_.checklist.push_back(item);
       }
       break;
@@ -1470,7 +1474,7 @@ inline void session::remember(const event& e, event_type type, std::uint64_t con
   entry.role = e.actor.role;
   hashes_.push_back(content);
   index_newest(id_hash);
-  if (log_->enabled(log_level::debug)) {
+  if (logging_ && log_->enabled(log_level::debug)) {
     log_->write(log_level::debug, "session " + st_.id.str() + " event " + e.id.str() + " (" +
                                       std::string(wire_name(type)) + ") accepted; phase " + st_.phase);
   }

@@ -1,6 +1,7 @@
 // kap_bench's entry point: runs the benchmarks and then prints one row per pair
 // (BM_<Pair>_Kap beside BM_<Pair>_Baseline): name, kap ns/op, baseline ns/op, ratio, target.
-// --kap-json prints the rows as JSON instead. Other flags go to Google Benchmark.
+// --kap-json prints the rows as JSON instead. Other flags go to Google Benchmark. Exits 1 when a
+// benchmark stopped with an error (bench.smoke runs it in the tests).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -29,6 +30,7 @@ class collecting_reporter : public benchmark::ConsoleReporter {
   }
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& run : runs) {
+      if (run.error_occurred) failed_.push_back(run.benchmark_name());
       if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
       // A pair whose two sides process different amounts (a scaling pair) reports a per-item
       // cost in the counter "ns_per_patient" (seconds per item, kIsRate | kInvert): use it.
@@ -39,6 +41,9 @@ class collecting_reporter : public benchmark::ConsoleReporter {
     if (!quiet_) benchmark::ConsoleReporter::ReportRuns(runs);
   }
   const std::map<std::string, double>& results() const { return results_; }
+  /// The benchmarks that stopped with an error (SkipWithError): a baseline that disagrees with
+  /// kap, a replay that failed.
+  const std::vector<std::string>& failed() const { return failed_; }
 
  private:
   static double to_ns(benchmark::TimeUnit u) {
@@ -52,6 +57,7 @@ class collecting_reporter : public benchmark::ConsoleReporter {
   }
   bool quiet_;
   std::map<std::string, double> results_;
+  std::vector<std::string> failed_;
 };
 
 struct pair_row {
@@ -117,5 +123,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-  return 0;
+  for (const auto& name : reporter.failed()) std::fprintf(stderr, "kap_bench: %s stopped with an error\n", name.c_str());
+  return reporter.failed().empty() ? 0 : 1;
 }

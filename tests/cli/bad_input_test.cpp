@@ -13,10 +13,6 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -26,8 +22,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
@@ -174,38 +168,7 @@ std::vector<std::string> kapctl_args(const entry& e, const fs::path& path) {
   return a;
 }
 
-struct spawned {
-  int status = -1;  // exit status, or -1
-  int signal = 0;   // the signal that ended it, or 0
-  std::string err;
-};
-
-/// Runs the real kapctl executable with `args`, standard output and error to files.
-spawned spawn_kapctl(const std::vector<std::string>& args, const std::string& tag) {
-  spawned r;
-  const fs::path out = fs::path(::testing::TempDir()) / ("kap-bad-" + tag + ".out");
-  const fs::path err = fs::path(::testing::TempDir()) / ("kap-bad-" + tag + ".err");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_s{KAP_KAPCTL_EXE};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, KAP_KAPCTL_EXE, &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return r;
-  int ws = 0;
-  if (waitpid(pid, &ws, 0) != pid) return r;
-  if (WIFEXITED(ws)) r.status = WEXITSTATUS(ws);
-  if (WIFSIGNALED(ws)) r.signal = WTERMSIG(ws);
-  r.err = kapctl::test::slurp(err);
-  return r;
-}
+using kapctl::test::spawn_kapctl;
 
 TEST(Catalogue, IsWellFormedAndLargeEnough) {
   const std::string text = kapctl::test::slurp(bad_dir / "catalogue.json");

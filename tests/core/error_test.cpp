@@ -9,7 +9,7 @@
 namespace {
 
 constexpr int first_code = static_cast<int>(kap::errc::parse_error);
-constexpr int last_code = static_cast<int>(kap::errc::protocol_mismatch);
+constexpr int last_code = static_cast<int>(kap::errc::unknown_protocol);
 
 TEST(ErrorCategory, EveryCodeHasADistinctName) {
   std::set<std::string> names;

@@ -139,20 +139,31 @@ TEST(ReferenceProtocols, UseTheSharedVocabulary) {
   }
 }
 
-TEST(ReferenceProtocols, UnknownNameListsTheKnownOnes) {
-  const std::string msg =
-      "unknown reference protocol \"im_kap\" (known: esketamine-rems, im-kap, iv-infusion, psychotherapy-50, "
-      "sublingual-kap)";
+TEST(ReferenceProtocols, UnknownNameListsTheKnownOnesAndTheClosest) {
+  const std::string known = "known: esketamine-rems, im-kap, iv-infusion, psychotherapy-50, sublingual-kap)";
+  const std::string msg = "unknown reference protocol \"im_kap\" (did you mean im-kap? " + known;
   auto p = kap::json::reference_protocol("im_kap");
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, kap::errc::unknown_enum);
+  EXPECT_EQ(p.error().code, kap::errc::unknown_protocol);
   EXPECT_EQ(p.error().message, msg);
   auto t = kap::json::reference_protocol_text("im_kap");
   ASSERT_FALSE(t);
-  EXPECT_EQ(t.error().code, kap::errc::unknown_enum);
+  EXPECT_EQ(t.error().code, kap::errc::unknown_protocol);
   EXPECT_EQ(t.error().message, msg);
+  // Nothing within two edits: the list only.
+  auto far = kap::json::reference_protocol_text("ketamine");
+  ASSERT_FALSE(far);
+  EXPECT_EQ(far.error().message, "unknown reference protocol \"ketamine\" (" + known);
   EXPECT_FALSE(kap::json::reference_protocol(""));
   EXPECT_FALSE(kap::json::reference_protocol("protocols/im-kap.json"));
+}
+
+TEST(ReferenceProtocols, ClosestNameIsAtMostTwoEditsAway) {
+  EXPECT_EQ(kap::json::closest_reference_protocol("im-kapp"), "im-kap");        // one insertion
+  EXPECT_EQ(kap::json::closest_reference_protocol("iv-infusoin"), "iv-infusion");  // two substitutions
+  EXPECT_EQ(kap::json::closest_reference_protocol("esketamine"), std::nullopt);  // five deletions
+  EXPECT_EQ(kap::json::closest_reference_protocol(""), std::nullopt);
+  EXPECT_EQ(kap::json::closest_reference_protocol(std::string(100, 'a')), std::nullopt);
 }
 
 // The figures each protocol is built around (docs/protocols.md gives their sources).

@@ -58,6 +58,8 @@ enum class errc : int {
   corrupt,              ///< a stored file or record is damaged
   tampered,             ///< a stored record does not match its hash chain
   protocol_mismatch,    ///< a stored session runs under a different protocol than offered
+  // -- added later: new codes go at the end, so that no code's value changes --
+  unknown_protocol,     ///< a protocol name that is neither a file nor a reference protocol
 };
 
 /// Coarse groups of `errc`, for hosts that branch on the kind of failure only.
@@ -100,6 +102,7 @@ enum class condition : int {
     case errc::corrupt: return "corrupt";
     case errc::tampered: return "tampered";
     case errc::protocol_mismatch: return "protocol_mismatch";
+    case errc::unknown_protocol: return "unknown_protocol";
   }
   return "unknown";
 }

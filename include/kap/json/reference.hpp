@@ -20,6 +20,7 @@
 #include <kap/json_export.hpp>
 #include <kap/protocol/protocol.hpp>
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -32,14 +33,21 @@ namespace kap::json {
 
 /// The kap.protocol/1 text of a reference protocol, exactly as in `protocols/NAME.json`.
 /// @param name a name from `reference_protocol_names()`
-/// @return a view of static storage, or `errc::unknown_enum` ("unknown reference protocol
-///         \"x\" (known: esketamine-rems, im-kap, ...)")
+/// @return a view of static storage, or `errc::unknown_protocol` ("unknown reference protocol
+///         \"im-kapp\" (did you mean im-kap? known: esketamine-rems, im-kap, ...)"; the "did you
+///         mean" part only when `closest_reference_protocol` finds a name)
 [[nodiscard]] KAP_JSON_EXPORT result<std::string_view> reference_protocol_text(std::string_view name);
 
 /// A reference protocol, read from its embedded text (not yet validated: pass it to
 /// `kap::validate`, which accepts every reference protocol).
 /// @param name a name from `reference_protocol_names()`
-/// @return the protocol, or `errc::unknown_enum` as for `reference_protocol_text`
+/// @return the protocol, or `errc::unknown_protocol` as for `reference_protocol_text`
 [[nodiscard]] KAP_JSON_EXPORT result<protocol> reference_protocol(std::string_view name);
+
+/// The reference protocol name closest to a misspelt one: the first in name order at the least
+/// edit distance (insertions, deletions, substitutions), if that distance is at most 2.
+/// @param name any text; over 64 characters is never close
+/// @return a view of static storage, or nullopt when no name is that close
+[[nodiscard]] KAP_JSON_EXPORT std::optional<std::string_view> closest_reference_protocol(std::string_view name);
 
 }  // namespace kap::json

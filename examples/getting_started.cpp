@@ -1,5 +1,6 @@
 // The program in docs/getting-started.md: a dose from a weight-based rate, a built-in reference
 // protocol, one event through the session engine. Built and run as the ctest example.getting_started.
+// [snippet:getting-started]
 #include <kap/json.hpp>
 #include <kap/session.hpp>
 
@@ -26,3 +27,4 @@ int main() {
   std::cout << "dose " << dose.count() << " mg; e-1 " << kap::enum_name(d.outcome) << "\n";
   return d.accepted() ? 0 : 1;
 }
+// [/snippet:getting-started]

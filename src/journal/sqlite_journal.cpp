@@ -1049,6 +1049,34 @@ struct sqlite_journal::impl {
       ~end_read() { (void)self.exec("COMMIT", "ending the read"); }
     } end{*this};
 
+    // Meta: exactly the format row, and the key check when keyed (checked against the rows' HMACs below).
+    bool has_key_check = false;
+    {
+      statement m;
+      if (auto r = prepare(m, "SELECT name, value FROM meta ORDER BY name"); !r) return std::move(r).error();
+      bool has_format = false;
+      int rc = 0;
+      while ((rc = m.step()) == SQLITE_ROW) {
+        const std::string_view name = m.text(0);
+        if (name == "format") {
+          if (m.text(1) != "kap.journal/1") {
+            return broken(errc::tampered, "the meta row 'format' was changed (it must be kap.journal/1)",
+                          std::nullopt);
+          }
+          has_format = true;
+        } else if (name == "hmac_check") {
+          if (m.blob(1).size() != digest{}.size()) {
+            return broken(errc::tampered, "the meta row 'hmac_check' was changed (it is not 32 bytes)", std::nullopt);
+          }
+          has_key_check = true;
+        } else {
+          return broken(errc::tampered, "the meta table holds a row kap never writes", std::nullopt);
+        }
+      }
+      if (rc != SQLITE_DONE) return fail("reading the meta table", rc);
+      if (!has_format) return broken(errc::tampered, "the meta row 'format' was deleted", std::nullopt);
+    }
+
     // Protocols: each body must hash to its key.
     struct protocol_entry {
       std::string id;
@@ -1068,6 +1096,20 @@ struct sqlite_journal::impl {
                             " does not match its SHA-256 (its text was changed)",
                         std::nullopt);
         }
+        // The id and version columns are what readers show: they must be the hashed body's.
+        auto body = json::read_protocol(s.text(3), stored_limits);
+        if (!body) {
+          return broken(errc::corrupt,
+                        "stored protocol sha256 " + short_hex(key) + "... does not decode: " + body.error().message,
+                        std::nullopt);
+        }
+        if (body->id.str() != s.text(1) || body->version != s.text(2)) {
+          return broken(errc::tampered,
+                        "stored protocol sha256 " + short_hex(key) +
+                            "...: its id and version columns differ from the hashed protocol's (" + body->id.str() +
+                            " version " + body->version + ")",
+                        std::nullopt);
+        }
         protocols.push_back({key, protocol_entry{std::string(s.text(1)), std::string(s.text(2))}});
       }
       if (rc != SQLITE_DONE) return fail("reading the protocols", rc);
@@ -1077,6 +1119,7 @@ struct sqlite_journal::impl {
     struct session_entry {
       std::string name;
       digest sha{};
+      std::uint64_t rows = 0;
     };
     std::unordered_map<std::int64_t, session_entry> sessions;
     {
@@ -1186,6 +1229,7 @@ struct sqlite_journal::impl {
         return broken(errc::tampered, where + ": the outcome or code column differs from the hashed decision", seq);
       }
       if (options.anchor && options.anchor->seq == seq) anchored = stored_hash;
+      ++sess->second.rows;
       prev = stored_hash;
       prev_mac = stored_mac;
       rep.rows = seq;
@@ -1199,6 +1243,34 @@ struct sqlite_journal::impl {
       return fail("reading the rows", rc);
     }
     if (rep.head_seq > 0) rep.head_hash = detail::journal::to_hex(prev);
+    // A session is stored with its first row, in one transaction: one without rows was inserted,
+    // or its rows deleted, after the fact. The lowest sid first, so the answer is deterministic.
+    {
+      std::optional<std::int64_t> empty;
+      for (const auto& [sid, en] : sessions) {
+        if (en.rows == 0 && (!empty || sid < *empty)) empty = sid;
+      }
+      if (empty) {
+        return broken(errc::tampered,
+                      "session " + sessions.at(*empty).name +
+                          " has no rows (a session is stored only with its first event: it was inserted, or its "
+                          "rows deleted, afterwards)",
+                      std::nullopt);
+      }
+    }
+    // The key check and the HMACs go together: a journal started with a key has both.
+    if (has_key_check && rep.rows_with_mac != rep.rows) {
+      return broken(errc::tampered,
+                    "the meta row 'hmac_check' is present but " + std::to_string(rep.rows - rep.rows_with_mac) +
+                        " rows carry no HMAC (a key check was added to a journal started without a key)",
+                    std::nullopt);
+    }
+    if (!has_key_check && rep.rows_with_mac > 0) {
+      return broken(errc::tampered,
+                    "the meta row 'hmac_check' was deleted: " + std::to_string(rep.rows_with_mac) +
+                        " rows carry an HMAC",
+                    std::nullopt);
+    }
     rep.macs_checked = mac != nullptr;
     if (options.anchor) {
       digest want{};

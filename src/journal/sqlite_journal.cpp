@@ -226,7 +226,7 @@ struct sqlite_journal::impl {
          "INSERT INTO events(seq, session, event_id, outcome, code, decision, event, hash, mac) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
         {&rows_after, "SELECT seq, event, decision FROM events WHERE session = ?1 AND seq > ?2 ORDER BY seq"},
-        {&find_event, "SELECT seq, event FROM events WHERE session = ?1 AND event_id = ?2"},
+        {&find_event, "SELECT seq, event, decision FROM events WHERE session = ?1 AND event_id = ?2"},
         {&list_sessions,
          "SELECT s.name, s.protocol_id, s.protocol_version, s.protocol_sha256, count(e.seq), "
          "coalesce(sum(e.outcome = 'accepted'), 0), coalesce(sum(e.outcome = 'rejected'), 0), "
@@ -565,8 +565,9 @@ struct sqlite_journal::impl {
   }
 
   /// The answer for an event whose id is already stored for the session (row `seq`, or 0 when
-  /// only the engine knows it): duplicate when the stored bytes are the same, otherwise rejected
-  /// as conflicting_duplicate. Writes nothing.
+  /// only the engine knows it). The same stored bytes are a retry: the stored decision, marked
+  /// `duplicate` (the retry contract, docs/journal.md). Other bytes are rejected as
+  /// conflicting_duplicate. Writes nothing.
   result<append_result> duplicate_of(const event& e, const live_session& L, std::uint64_t seq,
                                      const std::string& bytes) {
     reset_on_exit guard(find_event);
@@ -582,10 +583,13 @@ struct sqlite_journal::impl {
     out.stored = false;
     out.decision.event = e.id;
     if (find_event.text(1) == bytes) {
-      out.decision.outcome = outcome::duplicate;
-      out.decision.code = errc::duplicate;
-      out.decision.message =
-          "event " + e.id.str() + " is already stored as row " + std::to_string(out.seq) + "; nothing was written";
+      auto d = detail::journal::read_decision(find_event.text(2), e.id);
+      if (!d) {
+        return problem(errc::corrupt, "row " + std::to_string(out.seq) + " (session " + e.session.str() +
+                                          "): the stored decision does not decode: " + d.error().message);
+      }
+      out.decision = std::move(*d);
+      out.duplicate = true;
     } else {
       out.decision.outcome = outcome::rejected;
       out.decision.code = errc::conflicting_duplicate;
@@ -593,8 +597,9 @@ struct sqlite_journal::impl {
                              " with different content; nothing was written";
     }
     note(log_level::debug, "event " + e.id.str() + " (" + std::string(type_name(e)) + ") of session " +
-                               e.session.str() + ": " + std::string(enum_name(out.decision.outcome)) + " of row " +
-                               std::to_string(out.seq));
+                               e.session.str() + ": " + (out.duplicate ? "a retry" : "a conflicting id") +
+                               " of row " + std::to_string(out.seq) + " (stored " +
+                               std::string(enum_name(out.decision.outcome)) + ")");
     return out;
   }
 

@@ -16,9 +16,7 @@ namespace kap::measures {
 
 /// An alert an item can raise. Never rename or renumber; only add (at most 8 flags).
 enum class flag : unsigned char {
-  /// PHQ-9 item 9, QIDS-SR16 item 12 or BDI-II item 9 at 1 or more; MADRS item 10 at 2 or more
-  /// and HAM-D17 item 3 at 1 or more by default (`score_options` sets those two thresholds).
-  suicidal_ideation,
+  suicidal_ideation,  ///< PHQ-9 item 9, QIDS-SR16 item 12 or BDI-II item 9 at 1 or more
 };
 BOOST_DESCRIBE_ENUM(flag, suicidal_ideation)
 

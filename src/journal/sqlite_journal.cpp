@@ -10,6 +10,14 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#endif
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -47,6 +55,51 @@ std::string short_hex(const digest& d) { return detail::journal::to_hex(d).subst
 
 /// The event's type name, for log lines (never its payload).
 std::string_view type_name(const event& e) { return wire_name(e.type()); }
+
+/// A SQLite URI for `path` (https://sqlite.org/uri.html) with the given query.
+std::string file_uri(const std::string& path, std::string_view query) {
+  std::string out = "file:";
+  std::size_t i = 0;
+  if (path.size() > 1 && path[0] == '/' && path[1] == '/') {  // "file://" would name an authority
+    while (i + 1 < path.size() && path[i + 1] == '/') ++i;
+  }
+  for (; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '?' || c == '#' || c == '%') {
+      constexpr std::string_view hex = "0123456789ABCDEF";
+      const auto u = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 0xF]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('?');
+  out += query;
+  return out;
+}
+
+/// True when nothing can write `path`: its file system is mounted read-only, or (Linux) the file
+/// or its folder is marked immutable. Only then is SQLite's `immutable=1` safe.
+bool on_read_only_media(const std::string& path) {
+  struct statvfs fs {};
+  if (::statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) return true;
+#if defined(__linux__)
+  auto immutable = [](const std::string& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return false;
+    int flags = 0;
+    const bool set = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL) != 0;
+    ::close(fd);
+    return set;
+  };
+  std::error_code ec;
+  auto dir = std::filesystem::absolute(path, ec).parent_path();
+  if (immutable(path) || (!ec && immutable(dir.string()))) return true;
+#endif
+  return false;
+}
 
 }  // namespace
 
@@ -173,7 +226,7 @@ struct sqlite_journal::impl {
          "INSERT INTO events(seq, session, event_id, outcome, code, decision, event, hash, mac) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
         {&rows_after, "SELECT seq, event, decision FROM events WHERE session = ?1 AND seq > ?2 ORDER BY seq"},
-        {&find_event, "SELECT seq, event FROM events WHERE session = ?1 AND event_id = ?2"},
+        {&find_event, "SELECT seq, event, decision FROM events WHERE session = ?1 AND event_id = ?2"},
         {&list_sessions,
          "SELECT s.name, s.protocol_id, s.protocol_version, s.protocol_sha256, count(e.seq), "
          "coalesce(sum(e.outcome = 'accepted'), 0), coalesce(sum(e.outcome = 'rejected'), 0), "
@@ -238,6 +291,62 @@ struct sqlite_journal::impl {
     return {};
   }
 
+  /// Opens an existing journal with SQLITE_OPEN_READONLY and checks, without writing, that it
+  /// is a kap journal of this schema version (journal_options::read_only).
+  result<void> open_for_writing();
+
+  result<void> open_read_only() {
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(st)) return problem(errc::io_error, "no such file");
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    auto attempt = [&](std::string_view query) -> result<std::int64_t> {
+      if (db) {
+        sqlite3_close_v2(db);
+        db = nullptr;
+      }
+      if (const int rc = sqlite3_open_v2(file_uri(path, query).c_str(), &db, flags, nullptr); rc != SQLITE_OK) {
+        return fail("opening", rc);
+      }
+      sqlite3_busy_timeout(db, static_cast<int>(std::clamp<std::int64_t>(opt.busy_timeout.count(), 0, 1 << 30)));
+      // The header: SQLite reads it here (and, for a WAL file, opens the WAL index).
+      return scalar("PRAGMA user_version", "reading the file header");
+    };
+    auto version = attempt("mode=ro");
+    if (!version && version.error().code != errc::corrupt && on_read_only_media(path)) {
+      // A WAL file on read-only media has no -shm and cannot get one. Nothing can write the
+      // file there, so SQLite may treat it as immutable - unless a -wal beside it holds rows.
+      const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+      if (ec || wal_size == 0) {
+        version = attempt("mode=ro&immutable=1");
+        if (version) note(log_level::debug, "on read-only media: opened as immutable");
+      }
+    }
+    if (!version) return std::move(version).error();
+    if (*version == 0) {
+      auto objects = scalar("SELECT count(*) FROM sqlite_schema", "reading the schema");
+      if (!objects) return std::move(objects).error();
+      if (*objects != 0) {
+        return problem(errc::unsupported_schema,
+                       "not a kap journal: a SQLite database with other tables and no kap schema version");
+      }
+      const auto size = std::filesystem::file_size(path, ec);
+      return problem(errc::corrupt, !ec && size == 0
+                                        ? "not a kap journal: the file is empty (0 bytes)"
+                                        : "not a kap journal: an empty SQLite database without kap's schema");
+    }
+    if (*version != static_cast<std::int64_t>(sqlite_journal::schema_version)) {
+      return problem(errc::unsupported_schema,
+                     *version > static_cast<std::int64_t>(sqlite_journal::schema_version) || *version < 0
+                         ? "journal schema version " + std::to_string(*version) +
+                               " is newer than this kap understands (up to " +
+                               std::to_string(sqlite_journal::schema_version) + ")"
+                         : "journal schema version " + std::to_string(*version) +
+                               " is older than this kap's; open it for appending once to upgrade it");
+    }
+    return check_identity();
+  }
+
   result<void> check_identity() {
     auto app = scalar("PRAGMA application_id", "reading the application id");
     if (!app) return std::move(app).error();
@@ -284,6 +393,11 @@ struct sqlite_journal::impl {
                        "keyed chain was replaced)");
       }
       return {};
+    }
+    if (opt.read_only) {
+      return problem(errc::unauthorized,
+                     "this journal was started without a key (or its key check was removed): there is no key "
+                     "check to test the key against; opened read-only, nothing was recorded");
     }
     // No key check yet: a key may be given only while the journal holds no rows.
     if (auto r = exec("BEGIN IMMEDIATE", "locking the file to record the key check"); !r) return r;
@@ -451,8 +565,9 @@ struct sqlite_journal::impl {
   }
 
   /// The answer for an event whose id is already stored for the session (row `seq`, or 0 when
-  /// only the engine knows it): duplicate when the stored bytes are the same, otherwise rejected
-  /// as conflicting_duplicate. Writes nothing.
+  /// only the engine knows it). The same stored bytes are a retry: the stored decision, marked
+  /// `duplicate` (the retry contract, docs/journal.md). Other bytes are rejected as
+  /// conflicting_duplicate. Writes nothing.
   result<append_result> duplicate_of(const event& e, const live_session& L, std::uint64_t seq,
                                      const std::string& bytes) {
     reset_on_exit guard(find_event);
@@ -468,10 +583,13 @@ struct sqlite_journal::impl {
     out.stored = false;
     out.decision.event = e.id;
     if (find_event.text(1) == bytes) {
-      out.decision.outcome = outcome::duplicate;
-      out.decision.code = errc::duplicate;
-      out.decision.message =
-          "event " + e.id.str() + " is already stored as row " + std::to_string(out.seq) + "; nothing was written";
+      auto d = detail::journal::read_decision(find_event.text(2), e.id);
+      if (!d) {
+        return problem(errc::corrupt, "row " + std::to_string(out.seq) + " (session " + e.session.str() +
+                                          "): the stored decision does not decode: " + d.error().message);
+      }
+      out.decision = std::move(*d);
+      out.duplicate = true;
     } else {
       out.decision.outcome = outcome::rejected;
       out.decision.code = errc::conflicting_duplicate;
@@ -479,8 +597,9 @@ struct sqlite_journal::impl {
                              " with different content; nothing was written";
     }
     note(log_level::debug, "event " + e.id.str() + " (" + std::string(type_name(e)) + ") of session " +
-                               e.session.str() + ": " + std::string(enum_name(out.decision.outcome)) + " of row " +
-                               std::to_string(out.seq));
+                               e.session.str() + ": " + (out.duplicate ? "a retry" : "a conflicting id") +
+                               " of row " + std::to_string(out.seq) + " (stored " +
+                               std::string(enum_name(out.decision.outcome)) + ")");
     return out;
   }
 
@@ -601,6 +720,10 @@ struct sqlite_journal::impl {
   }
 
   result<std::vector<append_result>> append(std::span<const event> events) {
+    if (opt.read_only) {
+      return problem(errc::io_error,
+                     "the journal was opened read-only (journal_options::read_only); nothing was written");
+    }
     if (!opt.protocol) {
       return problem(errc::invalid_protocol,
                      "the journal was opened without a protocol; appending needs one (journal_options::protocol)");
@@ -931,6 +1054,34 @@ struct sqlite_journal::impl {
       ~end_read() { (void)self.exec("COMMIT", "ending the read"); }
     } end{*this};
 
+    // Meta: exactly the format row, and the key check when keyed (checked against the rows' HMACs below).
+    bool has_key_check = false;
+    {
+      statement m;
+      if (auto r = prepare(m, "SELECT name, value FROM meta ORDER BY name"); !r) return std::move(r).error();
+      bool has_format = false;
+      int rc = 0;
+      while ((rc = m.step()) == SQLITE_ROW) {
+        const std::string_view name = m.text(0);
+        if (name == "format") {
+          if (m.text(1) != "kap.journal/1") {
+            return broken(errc::tampered, "the meta row 'format' was changed (it must be kap.journal/1)",
+                          std::nullopt);
+          }
+          has_format = true;
+        } else if (name == "hmac_check") {
+          if (m.blob(1).size() != digest{}.size()) {
+            return broken(errc::tampered, "the meta row 'hmac_check' was changed (it is not 32 bytes)", std::nullopt);
+          }
+          has_key_check = true;
+        } else {
+          return broken(errc::tampered, "the meta table holds a row kap never writes", std::nullopt);
+        }
+      }
+      if (rc != SQLITE_DONE) return fail("reading the meta table", rc);
+      if (!has_format) return broken(errc::tampered, "the meta row 'format' was deleted", std::nullopt);
+    }
+
     // Protocols: each body must hash to its key.
     struct protocol_entry {
       std::string id;
@@ -950,6 +1101,20 @@ struct sqlite_journal::impl {
                             " does not match its SHA-256 (its text was changed)",
                         std::nullopt);
         }
+        // The id and version columns are what readers show: they must be the hashed body's.
+        auto body = json::read_protocol(s.text(3), stored_limits);
+        if (!body) {
+          return broken(errc::corrupt,
+                        "stored protocol sha256 " + short_hex(key) + "... does not decode: " + body.error().message,
+                        std::nullopt);
+        }
+        if (body->id.str() != s.text(1) || body->version != s.text(2)) {
+          return broken(errc::tampered,
+                        "stored protocol sha256 " + short_hex(key) +
+                            "...: its id and version columns differ from the hashed protocol's (" + body->id.str() +
+                            " version " + body->version + ")",
+                        std::nullopt);
+        }
         protocols.push_back({key, protocol_entry{std::string(s.text(1)), std::string(s.text(2))}});
       }
       if (rc != SQLITE_DONE) return fail("reading the protocols", rc);
@@ -959,6 +1124,7 @@ struct sqlite_journal::impl {
     struct session_entry {
       std::string name;
       digest sha{};
+      std::uint64_t rows = 0;
     };
     std::unordered_map<std::int64_t, session_entry> sessions;
     {
@@ -1068,6 +1234,7 @@ struct sqlite_journal::impl {
         return broken(errc::tampered, where + ": the outcome or code column differs from the hashed decision", seq);
       }
       if (options.anchor && options.anchor->seq == seq) anchored = stored_hash;
+      ++sess->second.rows;
       prev = stored_hash;
       prev_mac = stored_mac;
       rep.rows = seq;
@@ -1081,6 +1248,34 @@ struct sqlite_journal::impl {
       return fail("reading the rows", rc);
     }
     if (rep.head_seq > 0) rep.head_hash = detail::journal::to_hex(prev);
+    // A session is stored with its first row, in one transaction: one without rows was inserted,
+    // or its rows deleted, after the fact. The lowest sid first, so the answer is deterministic.
+    {
+      std::optional<std::int64_t> empty;
+      for (const auto& [sid, en] : sessions) {
+        if (en.rows == 0 && (!empty || sid < *empty)) empty = sid;
+      }
+      if (empty) {
+        return broken(errc::tampered,
+                      "session " + sessions.at(*empty).name +
+                          " has no rows (a session is stored only with its first event: it was inserted, or its "
+                          "rows deleted, afterwards)",
+                      std::nullopt);
+      }
+    }
+    // The key check and the HMACs go together: a journal started with a key has both.
+    if (has_key_check && rep.rows_with_mac != rep.rows) {
+      return broken(errc::tampered,
+                    "the meta row 'hmac_check' is present but " + std::to_string(rep.rows - rep.rows_with_mac) +
+                        " rows carry no HMAC (a key check was added to a journal started without a key)",
+                    std::nullopt);
+    }
+    if (!has_key_check && rep.rows_with_mac > 0) {
+      return broken(errc::tampered,
+                    "the meta row 'hmac_check' was deleted: " + std::to_string(rep.rows_with_mac) +
+                        " rows carry an HMAC",
+                    std::nullopt);
+    }
     rep.macs_checked = mac != nullptr;
     if (options.anchor) {
       digest want{};
@@ -1113,6 +1308,34 @@ result<sqlite_journal> sqlite_journal::open(const std::string& path, journal_opt
   p->opt = std::move(options);
   if (!p->sha.ok()) return p->problem(errc::io_error, "OpenSSL cannot provide SHA-256");
 
+  if (p->opt.read_only) {
+    if (auto r = p->open_read_only(); !r) return std::move(r).error();
+  } else if (auto r = p->open_for_writing(); !r) {
+    return std::move(r).error();
+  }
+  if (auto r = p->setup_key(); !r) return std::move(r).error();
+  if (auto r = p->prepare_all(); !r) return std::move(r).error();
+
+  if (p->opt.protocol) {
+    auto body = json::write_protocol(p->opt.protocol->definition());
+    if (!body) {
+      return p->problem(errc::unsupported_schema, "a journal needs a protocol it can store as JSON: " +
+                                                      body.error().message);
+    }
+    p->protocol_body = std::move(*body);
+    p->protocol_digest = p->sha.of(p->protocol_body);
+  }
+  p->note(log_level::debug, std::string("opened (") +
+                                (p->opt.read_only ? std::string("read-only")
+                                                  : std::string(p->opt.durability == durability::full ? "full" : "normal") +
+                                                        " durability") +
+                                (p->keyed_file ? ", keyed" : "") + ")");
+  return sqlite_journal(std::move(p));
+}
+
+/// Opens (creating when allowed) for appending: WAL mode, the durability, the schema brought up to date.
+result<void> sqlite_journal::impl::open_for_writing() {
+  impl* const p = this;
   if (!p->opt.create) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return p->problem(errc::io_error, "no such file");
@@ -1143,22 +1366,7 @@ result<sqlite_journal> sqlite_journal::open(const std::string& path, journal_opt
   const char* sync = p->opt.durability == durability::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
   if (auto r = p->exec(sync, "setting the durability"); !r) return std::move(r).error();
 
-  if (auto r = p->migrate(); !r) return std::move(r).error();
-  if (auto r = p->setup_key(); !r) return std::move(r).error();
-  if (auto r = p->prepare_all(); !r) return std::move(r).error();
-
-  if (p->opt.protocol) {
-    auto body = json::write_protocol(p->opt.protocol->definition());
-    if (!body) {
-      return p->problem(errc::unsupported_schema, "a journal needs a protocol it can store as JSON: " +
-                                                      body.error().message);
-    }
-    p->protocol_body = std::move(*body);
-    p->protocol_digest = p->sha.of(p->protocol_body);
-  }
-  p->note(log_level::debug, std::string("opened (") + (p->opt.durability == durability::full ? "full" : "normal") +
-                                " durability" + (p->keyed_file ? ", keyed" : "") + ")");
-  return sqlite_journal(std::move(p));
+  return p->migrate();
 }
 
 sqlite_journal::sqlite_journal(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}

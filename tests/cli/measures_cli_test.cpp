@@ -92,6 +92,15 @@ const std::vector<cli_case> score_cases{
      R"({"instrument":"pcl5","total":31,"max":80,"flags":[],"subscales":{"B":10,"C":4,"D":12,"E":5},"provisional_dsm5":false,"provisional_cutpoint":true,"cutpoint":31})"
      "\n",
      ""},
+    // Any cut point in 0-80 (issue 20, item 13): an older, higher value, and one below 31.
+    {"Pcl5CutPoint44", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 0 --cutpoint 44", 0,
+     R"({"instrument":"pcl5","total":33,"max":80,"flags":[],"subscales":{"B":10,"C":4,"D":14,"E":5},"provisional_dsm5":false,"provisional_cutpoint":false,"cutpoint":44})"
+     "\n",
+     ""},
+    {"Pcl5CutPoint28", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 1 1 0 --cutpoint 28", 0,
+     R"({"instrument":"pcl5","total":31,"max":80,"flags":[],"subscales":{"B":10,"C":4,"D":12,"E":5},"provisional_dsm5":false,"provisional_cutpoint":true,"cutpoint":28})"
+     "\n",
+     ""},
     {"Pcl5Total31BelowDefaultCutPoint", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 1 1 0", 0,
      R"({"instrument":"pcl5","total":31,"max":80,"flags":[],"subscales":{"B":10,"C":4,"D":12,"E":5},"provisional_dsm5":false,"provisional_cutpoint":false,"cutpoint":33})"
      "\n",
@@ -145,8 +154,21 @@ const std::vector<cli_case> score_cases{
      R"({"instrument":"qids-sr16","total":14,"max":27,"band":"moderate","flags":["suicidal_ideation"]})"
      "\n",
      ""},
+    // Suicide-item flags of the clinician scales (issue 20, item 12).
+    {"MadrsItem10Flag", "score madrs 1 1 1 1 1 1 1 1 1 2", 0,
+     R"({"instrument":"madrs","total":11,"max":60,"band":"mild","flags":["suicidal_ideation"]})"
+     "\n",
+     ""},
+    {"MadrsItem10BelowTheFlag", "score madrs 1 1 1 1 1 1 1 1 1 1", 0,
+     R"({"instrument":"madrs","total":10,"max":60,"band":"mild","flags":[]})"
+     "\n",
+     ""},
+    {"Hamd17Item3Flag", "score hamd17 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0", 0,
+     R"({"instrument":"hamd17","total":1,"max":52,"band":"none","band_set":"zimmerman2013","flags":["suicidal_ideation"]})"
+     "\n",
+     ""},
     {"Hamd17CamcopsBandSetAndItem16NotAssessed", "score hamd17 4 4 4 2 2 2 4 4 4 4 4 2 2 2 4 3 2 --band-set camcops", 0,
-     R"({"instrument":"hamd17","total":50,"max":52,"band":"very_severe","band_set":"camcops","flags":[]})"
+     R"({"instrument":"hamd17","total":50,"max":52,"band":"very_severe","band_set":"camcops","flags":["suicidal_ideation"]})"
      "\n",
      ""},
 };
@@ -187,8 +209,8 @@ const std::vector<cli_case> score_error_cases{
     {"Bdi2PlainDigitOnDirectionItem", "score bdi2 0 1 1 0 2 1 0 1 0 1 0 1 2 0 1 2 1 1a 1 2 1", 1, "",
      "kapctl score: item 16: \"2\" is not one of 0, 1a, 1b, 2a, 2b, 3a, 3b\n"},
     {"EbiItemOutOfRange", "score ebi 50 60 70 80 90 101", 1, "", "kapctl score: item 6: 101 is outside 0-100\n"},
-    {"Pcl5CutPointOutsidePublishedRange", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 0 --cutpoint 30", 1, "",
-     "kapctl score: pcl5 cut point 30 is outside 31-33\n"},
+    {"Pcl5CutPointOutsideTheTotalsRange", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 0 --cutpoint 81", 1, "",
+     "kapctl score: pcl5 cut point 81 is outside 0-80\n"},
     {"CutPointNotAnInteger", "score pcl5 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 0 --cutpoint 32.5", 1, "",
      "kapctl score: --cutpoint: \"32.5\" is not an integer\n"},
     {"UnknownBandSet", "score hamd17 4 4 4 2 2 2 4 4 4 4 4 2 2 2 4 3 2 --band-set nope", 1, "",
@@ -237,6 +259,19 @@ const std::vector<cli_case> change_cases{
      R"({"instrument":"madrs","baseline":30,"current":11,"change":-19,"percent_change":-63.333333333333336,"response":true,"response_percent":50,"remission":false,"remission_rule":"le10","remission_max":10,"cutoff":11,"clinically_significant":false})"
      "\n",
      ""},
+    // An explicit threshold from the command line (issue 20, item 13): MADRS < 10 is at most 9.
+    {"MadrsRemissionAtMost9", "change madrs --baseline 30 --current 9 --remission-at-most 9", 0,
+     R"({"instrument":"madrs","baseline":30,"current":9,"change":-21,"percent_change":-70,"response":true,"response_percent":50,"remission":true,"remission_rule":"custom","remission_max":9,"cutoff":10,"clinically_significant":true})"
+     "\n",
+     ""},
+    {"MadrsRemissionAtMost9NotMet", "change madrs --baseline 30 --current 10 --remission-at-most 9", 0,
+     R"({"instrument":"madrs","baseline":30,"current":10,"change":-20,"percent_change":-66.66666666666667,"response":true,"response_percent":50,"remission":false,"remission_rule":"custom","remission_max":9,"cutoff":10,"clinically_significant":false})"
+     "\n",
+     ""},
+    {"MadrsRemissionAtMostTheTop", "change madrs --baseline 60 --current 60 --remission-at-most 60", 0,
+     R"({"instrument":"madrs","baseline":60,"current":60,"change":0,"percent_change":0,"response":false,"response_percent":50,"remission":true,"remission_rule":"custom","remission_max":60,"cutoff":61,"clinically_significant":false})"
+     "\n",
+     ""},
     {"Bdi2SdEnablesTheRci", "change bdi2 --baseline 30 --current 10 --sd 9", 0,
      R"({"instrument":"bdi2","baseline":30,"current":10,"change":-20,"percent_change":-66.66666666666667,"response":true,"response_percent":50,"remission":true,"remission_rule":"le13","remission_max":13,"mcid":3.5,"mcid_met":true,"sd":9,"reliability":0.93,"sdiff":3.367491648096546,"rci":-5.939138709164989,"reliable":true,"reliable_change_min":6.60028363026923,"cutoff":14,"clinically_significant":true,"category":"recovered"})"
      "\n",
@@ -277,6 +312,23 @@ const std::vector<cli_case> change_error_cases{
      "kapctl change: response threshold 0% is outside 1-100\n"},
     {"ResponsePercentFractional", "change phq9 --baseline 18 --current 6 --response-percent 5.5", 1, "",
      "kapctl change: --response-percent: \"5.5\" is not an integer\n"},
+    // --remission-at-most is checked against the instrument's total range: a usage error.
+    {"RemissionAtMostAboveTheRange", "change madrs --baseline 30 --current 9 --remission-at-most 61", 2, "",
+     "kapctl change: --remission-at-most: 61 is outside madrs's total range 0-60\n"
+     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostNegative", "change phq9 --baseline 18 --current 6 --remission-at-most -1", 2, "",
+     "kapctl change: --remission-at-most: -1 is outside phq9's total range 0-27\n"
+     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostNotAnInteger", "change madrs --baseline 30 --current 9 --remission-at-most 9.5", 2, "",
+     "kapctl change: --remission-at-most: \"9.5\" is not an integer\n"
+     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostWithARule", "change madrs --baseline 30 --current 9 --remission le10 --remission-at-most 9", 2,
+     "",
+     "kapctl change: give --remission or --remission-at-most, not both\n"
+     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostOnANonSymptomScale", "change cadss --baseline 30 --current 9 --remission-at-most 9", 2, "",
+     "kapctl change: --remission-at-most applies only to symptom scales; cadss is not one\n"
+     "Run 'kapctl change --help' for usage.\n"},
     {"UnknownRemissionRule", "change phq9 --baseline 18 --current 6 --remission le10", 1, "",
      "kapctl change: phq9 has no remission rule \"le10\" (lt5)\n"},
     {"NoIntegerTotal", "change ebi --baseline 18 --current 6", 1, "",
@@ -310,16 +362,21 @@ TEST(KapctlInstruments, TableListsEveryInstrument) {
   std::string header;
   std::getline(lines, header);
   EXPECT_EQ(header,
-            "ID            ITEMS             SCORE       BY           LICENCE                              NAME");
+            "ID            ITEMS                                     SCORE       BY           LICENCE                              NAME");
   for (const auto& d : kap::measures::catalog()) {
     EXPECT_NE(r.out.find("\n" + d.id + " "), std::string::npos) << d.id;
     EXPECT_NE(r.out.find(d.name + "\n"), std::string::npos) << d.id;
   }
-  EXPECT_NE(r.out.find("\nphq9          9 x 0-3           0-27        self-report  free     "), std::string::npos);
-  EXPECT_NE(r.out.find("\nhamd17        17 x 0-2/0-3/0-4  0-52        clinician    public_domain"), std::string::npos);
-  EXPECT_NE(r.out.find("\ncssrs-screen  7 x y/n/-         risk level  clinician    licence_required"),
+  EXPECT_NE(r.out.find("\nphq9          9 x 0-3                                   0-27        self-report  free     "), std::string::npos);
+  // HAM-D17: the scored ranges, then item 16's not-assessed code; no item is scored 0-3 (issue
+  // 20, item 11).
+  EXPECT_NE(r.out.find("\nhamd17        17 x 0-2/0-4 (item 16: 3 = not assessed)  0-52        clinician    public_domain"),
             std::string::npos);
-  EXPECT_NE(r.out.find("\nebi           6 x 0-100         mean 0-100  self-report  unverified"), std::string::npos);
+  EXPECT_EQ(r.out.find("0-2/0-3/0-4"), std::string::npos);
+  EXPECT_NE(r.out.find("\ncssrs-screen  7 x y/n/-                                 risk level  clinician    licence_required"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("\nebi           6 x 0-100                                 mean 0-100  self-report  unverified"),
+            std::string::npos);
 }
 
 TEST(KapctlInstruments, JsonIsTheCatalogue) {

@@ -116,4 +116,24 @@ TEST(Rfc3339, RepresentableExactlyWhenTheFormattedTextParses) {
   EXPECT_FALSE(kap::rfc3339_representable(last + milliseconds{1}));
 }
 
+// An offset can carry a timestamp written in 0000-9999 out of those years once it is normalised
+// to UTC; such an instant would format to text no parser reads back (issue 20, item 9).
+TEST(Rfc3339, OffsetMustNotCarryTheInstantOutOfTheYears0000To9999) {
+  for (const char* s : {"9999-12-31T23:59:59-01:00", "9999-12-31T23:30:00-00:31", "9999-12-31T00:01:00-23:59",
+                        "0000-01-01T00:30:00+01:00", "0000-01-01T00:00:00+00:01", "0000-01-01T23:58:59.999+23:59"}) {
+    auto r = kap::parse_rfc3339(s);
+    ASSERT_FALSE(r) << s << " -> " << kap::format_rfc3339(*r);
+    EXPECT_EQ(r.error().code, kap::errc::invalid_timestamp) << s;
+    EXPECT_EQ(r.error().message, "\"" + std::string(s) +
+                                     "\" is not an RFC 3339 timestamp: in UTC it falls outside "
+                                     "0000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z")
+        << s;
+  }
+  // The edges themselves, reached through an offset, are still instants.
+  EXPECT_EQ(*kap::parse_rfc3339("9999-12-31T23:59:59.999+00:00"), at(9999, 12, 31, 23, 59, 59, 999));
+  EXPECT_EQ(*kap::parse_rfc3339("9999-12-31T22:59:59-01:00"), at(9999, 12, 31, 23, 59, 59));
+  EXPECT_EQ(*kap::parse_rfc3339("0000-01-01T01:00:00+01:00"), at(0, 1, 1, 0, 0, 0));
+  EXPECT_EQ(*kap::parse_rfc3339("0000-01-01T00:00:00-00:00"), at(0, 1, 1, 0, 0, 0));
+}
+
 }  // namespace

@@ -268,6 +268,144 @@ TEST(JournalTamper, AKeyCannotBeAddedToAJournalWithRows) {
                                           "a key cannot be added to a journal that holds rows");
 }
 
+// --- what readers show: protocol labels, sessions without rows, the meta table ---------------------
+
+/// verify through a read-only connection, as kapctl's read commands open the file.
+verify_report verify_labels(const std::string& path, std::vector<unsigned char> key = {}) {
+  journal_options opt;
+  opt.read_only = true;
+  opt.hmac_key = std::move(key);
+  auto j = open_journal(path, opt);
+  auto r = j.verify({});
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
+void expect_tampered(const verify_report& rep, const std::string& message) {
+  EXPECT_FALSE(rep.intact);
+  EXPECT_FALSE(rep.broken_seq);
+  ASSERT_TRUE(rep.failure);
+  EXPECT_EQ(rep.failure->code, errc::tampered);
+  EXPECT_EQ(rep.failure->message, message);
+}
+
+TEST(JournalTamper, ProtocolLabelsChangedTogetherAreDetected) {
+  for (const char* column : {"id", "version"}) {
+    temp_journal f(std::string("labels-") + column);
+    fill(f.path());
+    const std::string sha = [&] {
+      raw_db db(f.path());
+      return db.text("SELECT lower(hex(sha256)) FROM protocols");
+    }();
+    {
+      raw_db db(f.path());
+      // Both tables, consistently: `journal sessions` would now report another protocol.
+      db.exec(std::string("UPDATE protocols SET ") + column + " = 'other'");
+      db.exec(std::string("UPDATE sessions SET protocol_") + column + " = 'other'");
+    }
+    auto j = open_journal(f.path(), {});
+    ASSERT_EQ(std::string(column) == "id" ? j.sessions()->front().protocol.str() : j.sessions()->front().protocol_version,
+              "other");
+    expect_tampered(verify_labels(f.path()),
+                    f.path() + ": stored protocol sha256 " + sha.substr(0, 12) +
+                        "...: its id and version columns differ from the hashed protocol's (test-im version 1)");
+  }
+}
+
+TEST(JournalTamper, SessionLabelsChangedAloneAreDetected) {
+  temp_journal f("session-labels");
+  fill(f.path());
+  {
+    raw_db db(f.path());
+    db.exec("UPDATE sessions SET protocol_version = '2' WHERE name = 'S-2'");
+  }
+  expect_tampered(verify_labels(f.path()),
+                  f.path() + ": session S-2: its protocol id and version do not match the stored protocol");
+}
+
+TEST(JournalTamper, ASessionWithoutRowsIsDetected) {
+  temp_journal f("empty-session");
+  fill(f.path());
+  {
+    raw_db db(f.path());
+    db.exec("INSERT INTO sessions(name, protocol_sha256, protocol_id, protocol_version) "
+            "SELECT 'S-9', protocol_sha256, protocol_id, protocol_version FROM sessions WHERE name = 'S-1'");
+  }
+  expect_tampered(verify_labels(f.path()),
+                  f.path() + ": session S-9 has no rows (a session is stored only with its first event: it was "
+                             "inserted, or its rows deleted, afterwards)");
+}
+
+TEST(JournalTamper, AChangedOrDeletedMetaRowIsDetected) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"UPDATE meta SET value = 'kap.journal/2' WHERE name = 'format'",
+       ": the meta row 'format' was changed (it must be kap.journal/1)"},
+      {"DELETE FROM meta WHERE name = 'format'", ": the meta row 'format' was deleted"},
+      {"INSERT INTO meta(name, value) VALUES ('note', 'x')", ": the meta table holds a row kap never writes"},
+      {"INSERT INTO meta(name, value) VALUES ('hmac_check', zeroblob(32))",
+       ": the meta row 'hmac_check' is present but 55 rows carry no HMAC (a key check was added to a journal "
+       "started without a key)"},
+  };
+  int n = 0;
+  for (const auto& [sql, message] : cases) {
+    temp_journal f("meta-" + std::to_string(++n));
+    fill(f.path());
+    {
+      raw_db db(f.path());
+      db.exec(sql);
+    }
+    expect_tampered(verify_labels(f.path()), f.path() + message);
+  }
+}
+
+TEST(JournalTamper, ADeletedKeyCheckIsDetectedWithoutTheKey) {
+  temp_journal f("meta-key");
+  const auto key = key_bytes("0123456789abcdef0123");
+  fill(f.path(), key);
+  {
+    raw_db db(f.path());
+    db.exec("DELETE FROM meta WHERE name = 'hmac_check'");
+  }
+  expect_tampered(verify_labels(f.path()),
+                  f.path() + ": the meta row 'hmac_check' was deleted: 55 rows carry an HMAC");
+  // With the key, the open itself refuses (nothing to check the key against), and writes nothing.
+  journal_options opt;
+  opt.read_only = true;
+  opt.hmac_key = key;
+  auto j = sqlite_journal::open(f.path(), opt);
+  ASSERT_FALSE(j);
+  EXPECT_EQ(j.error().code, errc::unauthorized);
+  raw_db db(f.path());
+  EXPECT_EQ(db.text("SELECT count(*) FROM meta WHERE name = 'hmac_check'"), "0");
+}
+
+TEST(JournalTamper, AnEditedKeyCheckIsRefusedWithTheKey) {
+  temp_journal f("meta-key-edit");
+  const auto key = key_bytes("0123456789abcdef0123");
+  fill(f.path(), key);
+  {
+    raw_db db(f.path());
+    db.exec("UPDATE meta SET value = zeroblob(32) WHERE name = 'hmac_check'");
+  }
+  journal_options opt;
+  opt.read_only = true;
+  opt.hmac_key = key;
+  auto j = sqlite_journal::open(f.path(), opt);
+  ASSERT_FALSE(j);
+  EXPECT_EQ(j.error().code, errc::unauthorized);
+  EXPECT_EQ(j.error().message, f.path() + ": the key is not this journal's key (its key check value differs: a wrong "
+                                          "key, or the keyed chain was replaced)");
+  {
+    raw_db db(f.path());
+    db.exec("UPDATE meta SET value = zeroblob(31) WHERE name = 'hmac_check'");
+  }
+  opt.hmac_key.clear();
+  auto damaged = sqlite_journal::open(f.path(), opt);  // even without the key, the open refuses it
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, errc::corrupt);
+  EXPECT_EQ(damaged.error().message, f.path() + ": the HMAC key check value is damaged");
+}
+
 // --- damaged files -----------------------------------------------------------------------------------
 
 TEST(JournalCorrupt, ADamagedHeaderNamesTheFile) {

@@ -94,6 +94,10 @@ TEST(EventJson, BadEventsNameThePath) {
        R"(/outcome: unknown adverse_outcome "better")"},
       {R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":true})", kap::errc::wrong_type,
        "/outcome: expected an adverse_outcome name (string), got a boolean"},
+      // Free text in a code field is not echoed (issue 20, item 10).
+      {R"("type":"Jane Doe 1984-03-02"})", kap::errc::unknown_enum, "/type: unknown event type (not an event type name)"},
+      {R"("type":"adverse_event","kind":"nausea","severity":"mild","outcome":"Jane Doe felt better"})",
+       kap::errc::unknown_enum, "/outcome: unknown adverse_outcome (not an adverse_outcome name)"},
   };
   for (const auto& c : cases) {
     auto e = kap::json::read_event(envelope + c.body);
@@ -105,6 +109,17 @@ TEST(EventJson, BadEventsNameThePath) {
       R"({"id":"e-1","session":"S-1","at":"2026-11-26T10:15:00Z","actor":{"id":"D-1","role":"doctor","licensed":true},"type":"consent","scope":"x"})");
   ASSERT_FALSE(role);
   EXPECT_EQ(role.error().message, R"(/actor/role: unknown role "doctor")");
+  // An offset that carries the instant out of 0000-9999 is refused by the reader, naming the
+  // field (issue 20, item 9).
+  for (const char* at : {"9999-12-31T23:59:59-01:00", "0000-01-01T00:30:00+01:00"}) {
+    auto far = kap::json::read_event(R"({"id":"e-1","session":"S-1","at":")" + std::string(at) +
+                                     R"(","actor":{"id":"N-7","role":"nurse","licensed":true},"type":"consent","scope":"x"})");
+    ASSERT_FALSE(far) << at;
+    EXPECT_EQ(far.error().code, kap::errc::invalid_timestamp) << at;
+    EXPECT_EQ(far.error().message, "/at: \"" + std::string(at) +
+                                       "\" is not an RFC 3339 timestamp: in UTC it falls outside "
+                                       "0000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z");
+  }
   auto no_zone = kap::json::read_event(
       R"({"id":"e-1","session":"S-1","at":"2026-11-26T10:15:00","actor":{"id":"N-7","role":"nurse","licensed":true},"type":"consent","scope":"x"})");
   ASSERT_FALSE(no_zone);

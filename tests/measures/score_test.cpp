@@ -464,6 +464,93 @@ TEST(Hamd17Scoring, AlternativeBandSetIsReported) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Suicide-item flags of the clinician scales (issue 20, item 12): MADRS item 10 and HAM-D17
+// item 3. No published guidance fixes a threshold, so each is a score_options field with a
+// documented default (MADRS 2, the first anchor naming suicidal thoughts; HAM-D17 1).
+
+TEST(SuicideItemFlag, MadrsItem10AtTheThresholdWhateverTheTotal) {
+  std::vector<int> items(10, 0);
+  EXPECT_EQ(must_score(instrument_id::madrs, items).flags.state(flag::suicidal_ideation), flag_state::clear);
+  items[9] = 1;
+  EXPECT_EQ(must_score(instrument_id::madrs, items).flags.state(flag::suicidal_ideation), flag_state::clear);
+  items[9] = 2;
+  const score_summary low = must_score(instrument_id::madrs, items);
+  EXPECT_EQ(low.total, 2);
+  EXPECT_EQ(low.flags.state(flag::suicidal_ideation), flag_state::raised);
+  std::vector<int> high(10, 6);
+  high[9] = 0;
+  EXPECT_EQ(must_score(instrument_id::madrs, high).flags.state(flag::suicidal_ideation), flag_state::clear);
+  score_options o;
+  o.madrs_suicide_item_min = 4;
+  items[9] = 3;
+  EXPECT_EQ(must_score(instrument_id::madrs, items, o).flags.state(flag::suicidal_ideation), flag_state::clear);
+  items[9] = 4;
+  EXPECT_EQ(must_score(instrument_id::madrs, items, o).flags.state(flag::suicidal_ideation), flag_state::raised);
+  o.madrs_suicide_item_min = 1;
+  items[9] = 1;
+  EXPECT_EQ(must_score(instrument_id::madrs, items, o).flags.state(flag::suicidal_ideation), flag_state::raised);
+}
+
+TEST(SuicideItemFlag, Hamd17Item3AtTheThresholdWhateverTheTotal) {
+  std::vector<int> items(17, 0);
+  EXPECT_EQ(must_score(instrument_id::hamd17, items).flags.state(flag::suicidal_ideation), flag_state::clear);
+  items[2] = 1;
+  const score_summary low = must_score(instrument_id::hamd17, items);
+  EXPECT_EQ(low.total, 1);
+  EXPECT_EQ(low.flags.state(flag::suicidal_ideation), flag_state::raised);
+  std::vector<int> high = item_maxima(instrument_id::hamd17);
+  high[2] = 0;
+  EXPECT_EQ(must_score(instrument_id::hamd17, high).flags.state(flag::suicidal_ideation), flag_state::clear);
+  score_options o;
+  o.hamd17_suicide_item_min = 3;
+  items[2] = 2;
+  EXPECT_EQ(must_score(instrument_id::hamd17, items, o).flags.state(flag::suicidal_ideation), flag_state::clear);
+  items[2] = 3;
+  EXPECT_EQ(must_score(instrument_id::hamd17, items, o).flags.state(flag::suicidal_ideation), flag_state::raised);
+  // Item 16's "not assessed" is not item 3: it raises nothing.
+  std::vector<int> na(17, 0);
+  na[15] = 3;
+  EXPECT_EQ(must_score(instrument_id::hamd17, na).flags.state(flag::suicidal_ideation), flag_state::clear);
+}
+
+TEST(SuicideItemFlag, AMissingItemIsNeverClear) {
+  // Neither scale has a published prorating rule, so a blank item is an error, prorating asked
+  // or not: the flag is never reported clear for an item that was not answered.
+  score_options o;
+  o.prorate = true;
+  std::vector<int> madrs(10, 0);
+  madrs[9] = kap::measures::not_answered;
+  expect_error(instrument_id::madrs, madrs, errc::missing_item,
+               "item 10: not answered, and madrs has no published prorating rule", o);
+  std::vector<int> hamd(17, 0);
+  hamd[2] = kap::measures::not_answered;
+  expect_error(instrument_id::hamd17, hamd, errc::missing_item,
+               "item 3: not answered, and hamd17 has no published prorating rule", o);
+  // The tri-state rule itself, shared by every flag item: unanswered is unknown.
+  EXPECT_EQ(kap::measures::detail::item_flag_state(kap::measures::not_answered, 2), flag_state::unknown);
+  EXPECT_EQ(kap::measures::detail::item_flag_state(1, 2), flag_state::clear);
+  EXPECT_EQ(kap::measures::detail::item_flag_state(2, 2), flag_state::raised);
+}
+
+TEST(SuicideItemFlag, ThresholdOutsideTheItemsRangeIsAnError) {
+  score_options o;
+  for (const int bad : {0, 7, -1}) {
+    o.madrs_suicide_item_min = bad;
+    expect_error(instrument_id::madrs, std::vector<int>(10, 0), errc::out_of_range,
+                 "madrs item 10 flag threshold " + std::to_string(bad) + " is outside 1-6", o);
+  }
+  o = {};
+  for (const int bad : {0, 5}) {
+    o.hamd17_suicide_item_min = bad;
+    expect_error(instrument_id::hamd17, std::vector<int>(17, 0), errc::out_of_range,
+                 "hamd17 item 3 flag threshold " + std::to_string(bad) + " is outside 1-4", o);
+  }
+  // Ignored by the other instruments.
+  o.madrs_suicide_item_min = 0;
+  EXPECT_EQ(must_score(instrument_id::phq9, std::vector<int>(9, 0), o).total, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // BDI-II (Beck 1996)
 
 TEST(Bdi2Scoring, Item9RaisesTheFlag) {
@@ -534,12 +621,35 @@ TEST(Pcl5Scoring, CutPointIsConfigurable) {
   EXPECT_EQ(s.cutpoint, 31);
 }
 
-TEST(Pcl5Scoring, CutPointOutside31To33IsAnError) {
+// NCPTSD's PCL-5 guidance gives 31-33 and says to choose by population; older PCL guidance used
+// higher values: any cut point within the total's range 0-80 is accepted (issue 20, item 13).
+TEST(Pcl5Scoring, AnyCutPointWithinTheTotalsRangeIsAccepted) {
+  const std::vector<int> items = pcl5_items({{1, 4}, {2, 4}, {3, 4}, {4, 4}, {5, 4}, {6, 4}, {7, 4}, {8, 4}});  // 32
   score_options o;
-  o.pcl5_cutpoint = 30;
-  expect_error(instrument_id::pcl5, std::vector<int>(20, 0), errc::out_of_range, "pcl5 cut point 30 is outside 31-33", o);
-  o.pcl5_cutpoint = 34;
-  expect_error(instrument_id::pcl5, std::vector<int>(20, 0), errc::out_of_range, "pcl5 cut point 34 is outside 31-33", o);
+  for (const int cut : {0, 1, 30, 32}) {
+    o.pcl5_cutpoint = cut;
+    const score_summary s = must_score(instrument_id::pcl5, items, o);
+    EXPECT_EQ(s.provisional_cutpoint, true) << cut;
+    EXPECT_EQ(s.cutpoint, cut);
+  }
+  for (const int cut : {33, 44, 50, 80}) {
+    o.pcl5_cutpoint = cut;
+    const score_summary s = must_score(instrument_id::pcl5, items, o);
+    EXPECT_EQ(s.provisional_cutpoint, false) << cut;
+    EXPECT_EQ(s.cutpoint, cut);
+  }
+  o.pcl5_cutpoint = 80;
+  EXPECT_EQ(must_score(instrument_id::pcl5, std::vector<int>(20, 4), o).provisional_cutpoint, true);
+  o.pcl5_cutpoint = 0;
+  EXPECT_EQ(must_score(instrument_id::pcl5, std::vector<int>(20, 0), o).provisional_cutpoint, true);
+}
+
+TEST(Pcl5Scoring, CutPointOutsideTheTotalsRangeIsAnError) {
+  score_options o;
+  o.pcl5_cutpoint = -1;
+  expect_error(instrument_id::pcl5, std::vector<int>(20, 0), errc::out_of_range, "pcl5 cut point -1 is outside 0-80", o);
+  o.pcl5_cutpoint = 81;
+  expect_error(instrument_id::pcl5, std::vector<int>(20, 0), errc::out_of_range, "pcl5 cut point 81 is outside 0-80", o);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -658,6 +658,75 @@ TEST_F(SessionTest, AdverseEventFreeTextNeverReachesTheAlert) {
   for (const auto& a : s.snapshot().alerts) EXPECT_EQ(a.message.find("Jane"), std::string::npos);
 }
 
+// Free text typed into a code field (issue 20, item 10): a phase, a contraindication, an
+// instrument, a screening answer's name, an adverse event kind. The event is refused or kept, but
+// the sentence never reaches the decision's message, its unmet requirements, its alerts or the
+// session's state; a name shaped like a code (a-z, 0-9, _, -, at most 32) is still quoted.
+TEST_F(SessionTest, FreeTextInCodeFieldsIsNeverEchoed) {
+  const std::string typed = "Jane Doe born 1984-03-02";
+  auto echoes = [&](const kap::decision& d) {
+    bool found = d.message.find("Jane") != std::string::npos;
+    for (const auto& u : d.unmet) found = found || u.message.find("Jane") != std::string::npos;
+    for (const auto& a : d.alerts) found = found || a.message.find("Jane") != std::string::npos || a.key.find("Jane") != std::string::npos;
+    return found;
+  };
+  struct field_case {
+    const char* field;
+    std::string body;
+    kap::errc code;
+    std::string message;
+  };
+  const field_case cases[] = {
+      {"phase.to", R"("type":"phase","to":")" + typed + R"(")", kap::errc::invalid_transition,
+       "unknown phase (not a phase id of this protocol)"},
+      {"override.contraindication",
+       R"("type":"override","contraindication":")" + typed + R"(","justification":"reviewed")",
+       kap::errc::unknown_field, "unknown contraindication (not a contraindication of this protocol)"},
+      {"measure.instrument", R"("type":"measure","instrument":")" + typed + R"(","items":[1,1,1,1,1,1,1,1,1])",
+       kap::errc::unknown_instrument,
+       "unknown instrument (not an instrument id; known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, "
+       "cssrs-screen, ebi, meq30)"},
+      {"screening.answers", R"("type":"screening","weight_kg":80,"age":40,"answers":{")" + typed + R"(":true})",
+       kap::errc::unknown_field,
+       "screening answer for an unknown name (not a contraindication this protocol asks about)"},
+  };
+  for (const auto& c : cases) {
+    kap::session s(p, kap::session_id{"S-1"});
+    const auto d = s.apply(ev("e-1", "09:00", "prescriber", c.body));
+    EXPECT_EQ(d.outcome, kap::outcome::rejected) << c.field;
+    EXPECT_EQ(d.code, c.code) << c.field;
+    EXPECT_EQ(d.message, c.message) << c.field;
+    EXPECT_FALSE(echoes(d)) << c.field << ": " << d.message;
+  }
+  // blockers() answers with the same sentence.
+  kap::session s(p, kap::session_id{"S-1"});
+  const auto b = s.blockers(typed, at("09:00"));
+  ASSERT_EQ(b.size(), 1U);
+  EXPECT_EQ(b[0].message, "unknown phase (not a phase id of this protocol)");
+  // Shaped like a code, the name is quoted; one character off the shape (a capital, a dot, a
+  // space, 33 characters) and it is not.
+  EXPECT_EQ(s.apply(ev("e-2", "09:00", "prescriber", R"("type":"phase","to":"no_where-2")")).message,
+            "no phase \"no_where-2\" in the protocol");
+  EXPECT_EQ(s.apply(ev("e-3", "09:00", "prescriber",
+                       R"("type":"override","contraindication":"likes_jazz","justification":"x")"))
+                .message,
+            "this protocol has no contraindication \"likes_jazz\"");
+  for (const std::string& near : {std::string("Nowhere"), std::string("no.where"), std::string("no where"),
+                                 std::string(33, 'n')}) {
+    EXPECT_EQ(s.apply(ev("e-4", "09:00", "prescriber", R"("type":"phase","to":")" + near + R"(")")).message,
+              "unknown phase (not a phase id of this protocol)")
+        << near;
+  }
+  EXPECT_EQ(s.blockers(std::string(32, 'n'), at("09:00")).at(0).message,
+            "no phase \"" + std::string(32, 'n') + "\" in the protocol");
+  // An adverse event kind follows the same rule (an alert's key and message say "unspecified").
+  auto dosing = kap::test::session_at_dosing(p);
+  const auto ae = dosing.apply(ev("a-1", "10:06", "nurse", R"("type":"adverse_event","kind":"Nausea.Severe","severity":"moderate")"));
+  ASSERT_TRUE(ae.accepted()) << ae.message;
+  ASSERT_EQ(ae.alerts.size(), 1U);
+  EXPECT_EQ(ae.alerts[0].message, "moderate adverse event: unspecified");
+}
+
 std::size_t open_adverse(const kap::session& s) {
   std::size_t n = 0;
   for (const auto& a : s.open_alerts()) n += a.kind == kap::alert_kind::adverse_event ? 1U : 0U;

@@ -99,7 +99,7 @@ int cmd_fhir(std::span<const std::string_view> args, io& io) {
   return usage_error(io, fhir_cmd, "this kapctl was built without kap::journal");
 #else
   kap::journal_options opt;
-  opt.create = false;
+  opt.read_only = true;  // an export never writes to the journal
   auto j = kap::sqlite_journal::open(std::string(pos[0]), std::move(opt));
   if (!j) return fail(io, j.error());
   auto list = j->sessions();

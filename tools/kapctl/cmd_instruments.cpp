@@ -20,8 +20,9 @@ extern const std::string_view instruments_help;
 const std::string_view instruments_help =
     "Usage: kapctl instruments [--json]\n\n"
     "Lists the outcome instruments kap scores (docs/instruments.md). By default prints a table:\n"
-    "the id to pass to `kapctl score` and `kapctl change`, the item count and answer ranges\n"
-    "(several ranges when items differ, as for hamd17), the score range, who completes it, the\n"
+    "the id to pass to `kapctl score` and `kapctl change`, the item count and scored answer\n"
+    "ranges (several ranges when items differ, as for hamd17, and an answer that is accepted but\n"
+    "not scored, as hamd17 item 16's 3 = not assessed), the score range, who completes it, the\n"
     "licence status and the full name.\n"
     "  --json  print the whole catalogue as a JSON array of instrument descriptors instead:\n"
     "          items, bands, flags, subscales, LOINC codes, licence terms, change defaults\n"
@@ -30,7 +31,8 @@ const std::string_view instruments_help =
 
 namespace {
 
-/// "9 x 0-3", "17 x 0-2/0-3/0-4", "7 x y/n/-".
+/// "9 x 0-3", "17 x 0-2/0-4 (item 16: 3 = not assessed)", "7 x y/n/-": the scored ranges, then
+/// any answer that is accepted but not scored.
 std::string items_column(const kap::measures::instrument& d) {
   std::string s = std::to_string(d.item_count) + " x ";
   const bool all_tokens = !d.items.empty() && std::all_of(d.items.begin(), d.items.end(),
@@ -47,6 +49,11 @@ std::string items_column(const kap::measures::instrument& d) {
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     if (i != 0) s += "/";
     s += std::to_string(ranges[i].first) + "-" + std::to_string(ranges[i].second);
+  }
+  for (const auto& it : d.items) {
+    if (it.not_assessed) {
+      s += " (item " + std::to_string(it.number) + ": " + std::to_string(*it.not_assessed) + " = not assessed)";
+    }
   }
   return s;
 }

@@ -9,6 +9,14 @@
 
 #include <boost/describe/class.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
 #include <fstream>
 #include <istream>
 #include <iterator>
@@ -31,9 +39,11 @@ const std::string_view journal_help =
     "and chained by SHA-256 (and HMAC-SHA-256 with a key). See docs/journal.md.\n\n"
     "append    reads events (JSON Lines) from standard input, runs each through its session under\n"
     "          the protocol, stores it with its decision and, once it is durable, prints one line:\n"
-    "            {\"ack\":\"e-3\",\"seq\":12,\"session\":\"S-1\",\"decision\":\"accepted\"|\"duplicate\"|\"rejected\",\n"
+    "            {\"ack\":\"e-3\",\"seq\":12,\"session\":\"S-1\",\"decision\":\"accepted\"|\"rejected\",\n"
     "             \"code\":...,\"message\":...,\"unmet\":[...],\"alerts\":[...]}\n"
-    "          An event id already stored for its session is a duplicate: nothing is written. A line\n"
+    "          An event already stored for its session (a retry) writes nothing and is answered with\n"
+    "          the stored decision, \"duplicate\":true and the stored row's seq; the same id with other\n"
+    "          content is rejected conflicting_duplicate. A line\n"
     "          that does not decode gets {\"line\":N,\"decision\":\"invalid\",...}; an event of a session\n"
     "          stored under another protocol gets {\"line\":N,\"decision\":\"refused\",\"code\":\"protocol_mismatch\"}.\n"
     "          --sync normal skips the fsync per event (survives a crash of kapctl, not a power loss).\n"
@@ -47,7 +57,7 @@ const std::string_view journal_help =
     "            {\"intact\":true,\"rows\":N,\"head_seq\":N,\"head\":\"<sha256>\",\"macs\":\"checked\"|\"unchecked\"|\"none\"}\n"
     "          or {\"intact\":false,\"row\":N,\"code\":\"tampered\",\"message\":...} naming the first broken\n"
     "          row. --anchor SEQ:HASH also checks that row SEQ still has a hash exported earlier.\n\n"
-    "Exit status: 0 success (append: every event accepted or a duplicate; replay: no decision\n"
+    "Exit status: 0 success (append: every event accepted, or a retry of an accepted one; replay: no decision\n"
     "differs; verify: intact), 1 an event rejected, invalid or refused, a decision that differs, a\n"
     "broken chain, an unknown session, a damaged file or another protocol, 2 usage error or an\n"
     "I/O failure.\n";
@@ -61,12 +71,13 @@ struct ack_line {
   std::uint64_t seq = 0;
   std::string session;
   std::string decision;
+  std::optional<bool> duplicate;  // true for a retry: the decision is the stored one (docs/journal.md)
   std::optional<std::string> code;
   std::optional<std::string> message;
   std::vector<kap::unmet> unmet;
   std::vector<kap::alert> alerts;
 };
-BOOST_DESCRIBE_STRUCT(ack_line, (), (ack, seq, session, decision, code, message, unmet, alerts))
+BOOST_DESCRIBE_STRUCT(ack_line, (), (ack, seq, session, decision, duplicate, code, message, unmet, alerts))
 
 struct line_problem {
   std::size_t line = 0;
@@ -122,14 +133,55 @@ int report(io& io, std::string_view verb, const kap::error& e) {
   return error_status(e);
 }
 
-/// Reads a key file's bytes; nullopt (after a message) when it cannot be read.
+/// The shortest HMAC key the journal takes (sqlite_journal_options::hmac_key: "at least 16 bytes").
+constexpr std::size_t min_key_bytes = 16;
+/// A key file is a few bytes; one over this is not a key (and /dev/zero is not read forever).
+constexpr std::size_t max_key_file_bytes = 64 * 1024;
+
+/// Reads a key file's bytes. Every failure is a usage error (exit 2) naming the option and the
+/// file: missing, a folder, unreadable, or a key shorter than min_key_bytes (an empty file
+/// included: an empty key would silently mean "no key").
 std::optional<std::vector<unsigned char>> read_key(io& io, std::string_view verb, std::string_view path) {
-  std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) {
-    io.err << "kapctl " << journal_cmd << " " << verb << ": cannot read key file " << path << "\n";
+  const std::string where = std::string(verb) + ": --key-file " + std::string(path) + ": ";
+  const std::string p(path);
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    usage_error(io, journal_cmd, where + "cannot read it: " + std::strerror(errno));
     return std::nullopt;
   }
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    usage_error(io, journal_cmd, where + "is a directory, not a key file");
+    return std::nullopt;
+  }
+  std::vector<unsigned char> key;
+  std::array<unsigned char, 4096> buf{};
+  int read_error = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) read_error = errno;
+    if (n <= 0) break;
+    key.insert(key.end(), buf.begin(), buf.begin() + n);
+    if (key.size() > max_key_file_bytes) break;
+  }
+  ::close(fd);
+  if (read_error != 0) {
+    usage_error(io, journal_cmd, where + "cannot read it: " + std::strerror(read_error));
+    return std::nullopt;
+  }
+  if (key.size() > max_key_file_bytes) {
+    usage_error(io, journal_cmd, where + "is over " + std::to_string(max_key_file_bytes) + " bytes, not a key file");
+    return std::nullopt;
+  }
+  if (key.size() < min_key_bytes) {
+    usage_error(io, journal_cmd, where + "the key is " + std::to_string(key.size()) + " byte" +
+                                     (key.size() == 1 ? "" : "s") + "; a key needs at least " +
+                                     std::to_string(min_key_bytes) + " bytes");
+    return std::nullopt;
+  }
+  return key;
 }
 
 int journal_append(std::span<const std::string_view> args, io& io) {
@@ -175,6 +227,7 @@ int journal_append(std::span<const std::string_view> args, io& io) {
                                                       std::to_string(kap::json::event_read_limits.max_bytes) +
                                                       " bytes"})
              << std::endl;
+      if (!io.out) return exit_usage;  // the dispatcher says why (finish_output)
       status = exit_invalid;
       continue;
     }
@@ -184,6 +237,7 @@ int journal_append(std::span<const std::string_view> args, io& io) {
       io.out << kap::json::to_string(line_problem{number, std::nullopt, "invalid",
                                                   std::string(kap::to_string(e.error().code)), e.error().message})
              << std::endl;
+      if (!io.out) return exit_usage;
       status = exit_invalid;
       continue;
     }
@@ -193,6 +247,7 @@ int journal_append(std::span<const std::string_view> args, io& io) {
         io.out << kap::json::to_string(line_problem{number, e->id.str(), "refused", "protocol_mismatch",
                                                     r.error().message})
                << std::endl;
+        if (!io.out) return exit_usage;
         status = exit_invalid;
         continue;
       }
@@ -204,12 +259,16 @@ int journal_append(std::span<const std::string_view> args, io& io) {
     a.seq = r->seq;
     a.session = e->session.str();
     a.decision = std::string(kap::enum_name(r->decision.outcome));
+    if (r->duplicate) a.duplicate = true;
     a.code = code_name(r->decision.code);
     if (!r->decision.message.empty()) a.message = r->decision.message;
     a.unmet = std::move(r->decision.unmet);
     a.alerts = std::move(r->decision.alerts);
     // The event is durable: acknowledge it now, not at the end of the input.
     io.out << kap::json::to_string(a) << std::endl;
+    // A lost acknowledgement stops the stream: the rows stored so far stay stored (a retry of
+    // them is idempotent), and nothing more is appended that the caller could not learn of.
+    if (!io.out) return exit_usage;
     if (r->decision.outcome == kap::outcome::rejected) status = exit_invalid;
   }
   return status;
@@ -219,7 +278,7 @@ int journal_append(std::span<const std::string_view> args, io& io) {
 std::optional<kap::sqlite_journal> open_existing(io& io, std::string_view verb, std::string_view path, int& status,
                                                  std::vector<unsigned char> key = {}) {
   kap::journal_options opt;
-  opt.create = false;
+  opt.read_only = true;  // a read command never creates, migrates, keys or changes the file
   opt.hmac_key = std::move(key);
   auto j = kap::sqlite_journal::open(std::string(path), std::move(opt));
   if (!j) {
@@ -304,10 +363,18 @@ int journal_verify(std::span<const std::string_view> args, io& io) {
     const auto colon = anchor->find(':');
     auto seq = colon == std::string_view::npos ? kap::result<int>(kap::error{kap::errc::parse_error, ""})
                                                : parse_int(anchor->substr(0, colon));
-    if (!seq || *seq < 1 || anchor->size() - colon - 1 != 64) {
-      return usage_error(io, journal_cmd, "verify: --anchor takes SEQ:HASH (a row number and its 64-digit hash)");
+    // The hash as verify prints it: 64 hexadecimal digits (upper case is taken as lower case).
+    std::string hash = colon == std::string_view::npos ? std::string() : std::string(anchor->substr(colon + 1));
+    bool hex = hash.size() == 64;
+    for (char& c : hash) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+      hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
-    options.anchor = kap::chain_anchor{static_cast<std::uint64_t>(*seq), std::string(anchor->substr(colon + 1))};
+    if (!seq || *seq < 1 || !hex) {
+      return usage_error(io, journal_cmd,
+                         "verify: --anchor takes SEQ:HASH (a row number from 1 and its hash of 64 hexadecimal digits)");
+    }
+    options.anchor = kap::chain_anchor{static_cast<std::uint64_t>(*seq), std::move(hash)};
   }
   std::vector<unsigned char> key;
   if (const auto path = p.value("--key-file")) {
@@ -322,7 +389,7 @@ int journal_verify(std::span<const std::string_view> args, io& io) {
     return exit_invalid;
   };
   kap::journal_options opt;
-  opt.create = false;
+  opt.read_only = true;  // never records a key check or changes the journal mode
   opt.hmac_key = std::move(key);
   auto j = kap::sqlite_journal::open(std::string(p.positional()[0]), std::move(opt));
   if (!j) {

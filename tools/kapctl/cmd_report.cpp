@@ -139,7 +139,7 @@ int report_cohort(std::span<const std::string_view> args, io& io) {
 
 std::optional<kap::sqlite_journal> open_journal(io& io, std::string_view verb, std::string_view path, int& status) {
   kap::journal_options opt;
-  opt.create = false;
+  opt.read_only = true;  // a report never writes to the journal
   auto j = kap::sqlite_journal::open(std::string(path), std::move(opt));
   if (!j) {
     status = fail(io, verb, j.error().message, error_status(j.error()));

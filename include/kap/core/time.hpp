@@ -53,8 +53,29 @@ inline void put2(std::string& out, unsigned v) {
 
 }  // namespace detail
 
+namespace detail {
+/// The civil date of an instant, as `format_rfc3339` prints it.
+[[nodiscard]] inline std::chrono::year_month_day rfc3339_date(timestamp t) noexcept {
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
+}
+}  // namespace detail
+
+/// True when `format_rfc3339(t)` is text that `parse_rfc3339` accepts: the instant falls in the
+/// years 0000-9999. Cheap: no text is made.
+/// @param t the instant
+/// @return false for an instant before 0000-01-01 or after 9999-12-31 (UTC)
+[[nodiscard]] inline bool rfc3339_representable(timestamp t) noexcept {
+  const auto ymd = detail::rfc3339_date(t);
+  const int y = static_cast<int>(ymd.year());
+  return y >= 0 && y <= 9999 && ymd.ok();
+}
+
 /// Parses a strict RFC 3339 date-time (`YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`).
 /// `t` and `z` are accepted in lower case, as RFC 3339 allows; a space for `T` is not.
+/// The instant, once the offset is applied, must lie in the years 0000-9999 (UTC), the years
+/// `format_rfc3339` can write: `9999-12-31T23:59:59-01:00` is 10000-01-01T00:59:59Z and is
+/// refused, as is `0000-01-01T00:30:00+01:00`, so every instant parsed formats to text that
+/// parses back (`rfc3339_representable` holds for every result).
 /// @param text the string
 /// @return the instant in UTC, or `errc::invalid_timestamp` with a message naming the flaw
 [[nodiscard]] inline result<timestamp> parse_rfc3339(std::string_view text) {
@@ -113,24 +134,11 @@ inline void put2(std::string& out, unsigned v) {
   }
   if (pos != text.size()) return bad("unexpected characters after the time zone");
   const timestamp local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{millis};
-  return local - minutes{offset_min};
-}
-
-namespace detail {
-/// The civil date of an instant, as `format_rfc3339` prints it.
-[[nodiscard]] inline std::chrono::year_month_day rfc3339_date(timestamp t) noexcept {
-  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
-}
-}  // namespace detail
-
-/// True when `format_rfc3339(t)` is text that `parse_rfc3339` accepts: the instant falls in the
-/// years 0000-9999. Cheap: no text is made.
-/// @param t the instant
-/// @return false for an instant before 0000-01-01 or after 9999-12-31 (UTC)
-[[nodiscard]] inline bool rfc3339_representable(timestamp t) noexcept {
-  const auto ymd = detail::rfc3339_date(t);
-  const int y = static_cast<int>(ymd.year());
-  return y >= 0 && y <= 9999 && ymd.ok();
+  const timestamp utc = local - minutes{offset_min};
+  if (!rfc3339_representable(utc)) {
+    return bad("in UTC it falls outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z");
+  }
+  return utc;
 }
 
 /// Formats an instant as canonical RFC 3339 in UTC: `2026-11-26T10:15:00Z`, or with `.mmm`

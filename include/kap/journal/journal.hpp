@@ -48,15 +48,27 @@
 namespace kap {
 
 /// What `journal::append` answers for one event.
+///
+/// The retry contract: a client that did not see an acknowledgement sends the event again. An
+/// event whose id is already stored for its session with the same content (the same canonical
+/// JSON) writes nothing and answers the *stored* decision - the same outcome (accepted or
+/// rejected), code, message, unmet requirements and alerts as the first time - with
+/// `duplicate == true`, `stored == false` and `seq` of the stored row. So a retried rejection is
+/// still a rejection. The same id with other content is rejected with
+/// `errc::conflicting_duplicate` (`duplicate == false`, `stored == false`, `seq` of the stored
+/// row). `outcome::duplicate` is the session engine's in-memory answer for a repeated id; the
+/// journal never returns it, and never stores a row for a repeated id.
 struct append_result {
-  /// The row that holds the event: the new row, or for a duplicate the row stored before.
+  /// The row that holds the event: the new row, or for a retry or a conflict the row stored before.
   std::uint64_t seq = 0;
   /// True when this call wrote the row; false when the event id was already stored for the
-  /// session (decision `duplicate`, or rejected with `conflicting_duplicate` when the content
-  /// differs). An event id is never stored twice in a session.
+  /// session (a retry or a conflict, see above). An event id is never stored twice in a session.
   bool stored = false;
-  /// The decision: the session engine's, or duplicate / conflicting_duplicate as above.
+  /// The decision: the session engine's for a new row, the stored one for a retry, or rejected
+  /// `conflicting_duplicate` for a conflict.
   kap::decision decision;
+  /// True when the event was already stored with the same content: `decision` is the stored one.
+  bool duplicate = false;
   friend bool operator==(const append_result&, const append_result&) = default;
 };
 
@@ -148,10 +160,12 @@ class KAP_JOURNAL_EXPORT journal {
   /// decision, in one transaction. Returns only after the row is durable (see the
   /// implementation's durability setting). The first event of a new session id opens the
   /// session under the journal's protocol. An event id already stored for the session writes
-  /// nothing and answers `duplicate` (same content) or rejected `conflicting_duplicate`.
+  /// nothing: the same content answers the stored decision with `append_result::duplicate` set
+  /// (the retry contract, see `append_result`), other content is rejected `conflicting_duplicate`.
   /// @return the row and the decision, or `errc::protocol_mismatch` (the session is stored under
   ///         another protocol), `errc::unauthorized` (the journal is keyed and its key was not
   ///         given), `errc::invalid_protocol` (the journal was opened without a protocol),
+  ///         `errc::io_error` also when the journal was opened read-only,
   ///         `errc::io_error` (the disk or the lock failed; nothing was stored), `errc::corrupt`
   ///         (stored rows of the session do not decode), `errc::too_large` (the event's JSON is
   ///         over 16 MiB), or the reader's code (`wrong_type`, `invalid_quantity`,

@@ -60,8 +60,23 @@ struct journal_options {
   /// How many sessions' engines an appending journal keeps in memory. A session not among the
   /// most recently appended ones is rebuilt from the file (one indexed scan) when next appended to.
   std::size_t cache_sessions = 64;
-  /// Create the file when it does not exist (kapctl's read-only commands say false).
+  /// Create the file when it does not exist. Ignored (never created) with `read_only`.
   bool create = true;
+  /// Open for reading only: `read`, `sessions`, `replay` and `verify` work; nothing is ever
+  /// written to the file. The database is opened with `SQLITE_OPEN_READONLY` (URI `mode=ro`) and
+  /// is never created, migrated, keyed or switched to another journal mode: a file that is not
+  /// already a kap journal of this schema version is refused (`errc::corrupt` for an empty or
+  /// 0-byte file, `errc::unsupported_schema` for another SQLite database or another version), a
+  /// key for a journal started without one is refused (`errc::unauthorized`) instead of being
+  /// recorded, and `append` fails with `errc::io_error`. kapctl's read commands open this way.
+  ///
+  /// A WAL-mode file is read through SQLite's shared-memory index, as every WAL reader is: where
+  /// the folder is writable SQLite creates the `-shm` file (and an empty `-wal`) beside it when
+  /// they do not exist, never touching the database file. On read-only media (a read-only mount,
+  /// or a file or folder marked immutable), where nothing can write the file and no `-shm` can be
+  /// created, the file is opened with SQLite's `immutable=1` instead, provided no `-wal` with
+  /// content lies beside it (that would hold rows the database file does not).
+  bool read_only = false;
   /// Diagnostics: event ids, kinds, sequence numbers and codes only, never payloads or notes.
   /// nullptr is silent. The logger must outlive the journal.
   logger* log = nullptr;
@@ -75,12 +90,14 @@ class KAP_JOURNAL_EXPORT sqlite_journal final : public journal {
   /// `PRAGMA application_id` of a kap journal ("kapj").
   static constexpr std::int32_t application_id = 0x6B61706A;
 
-  /// Opens (and creates, when allowed) a journal file and brings its schema up to date.
+  /// Opens (and creates, when allowed) a journal file and brings its schema up to date; with
+  /// `journal_options::read_only`, opens an existing journal without writing anything.
   /// @param path the file
   /// @param options see `journal_options`
   /// @return the journal, or an error whose message names the file and what failed:
-  ///         `errc::io_error` (cannot open or lock, missing file with `create == false`),
-  ///         `errc::corrupt` (not a SQLite file, damaged header, truncated or damaged pages),
+  ///         `errc::io_error` (cannot open or lock, missing file with `create == false` or
+  ///         `read_only`), `errc::corrupt` (not a SQLite file, damaged header, truncated or damaged
+  ///         pages; with `read_only` also an empty file or a database without kap's schema),
   ///         `errc::unsupported_schema` (a newer schema version, or a SQLite file that is not a
   ///         kap journal), `errc::unauthorized` (a key that is not the journal's, or a key for a
   ///         journal started without one), `errc::out_of_range` (a key under 16 bytes)

@@ -33,6 +33,7 @@
 #include <kap/core/ids.hpp>
 #include <kap/core/quantities.hpp>
 #include <kap/core/time.hpp>
+#include <kap/detail/code_text.hpp>
 #include <kap/json_export.hpp>
 
 #include <boost/describe/class.hpp>
@@ -155,6 +156,12 @@ KAP_JSON_EXPORT void write_uint(std::string& out, std::uint64_t v);
 [[nodiscard]] KAP_JSON_EXPORT bool valid_utf8(std::string_view s) noexcept;
 /// A string quoted for a message, cut to 40 characters.
 [[nodiscard]] KAP_JSON_EXPORT std::string quote_for_message(std::string_view s);
+/// "a role name", "an event type name": what an unknown name in a code field is not, for a
+/// message that does not echo it.
+[[nodiscard]] inline std::string a_or_an_name(std::string_view type) {
+  const bool vowel = !type.empty() && std::string_view("aeiou").find(type.front()) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(type) + " name";
+}
 /// Prepends a JSON pointer segment (escaping ~ and /) to e.path.
 KAP_JSON_EXPORT void prepend_key(read_error& e, std::string_view key);
 /// Prepends an array index to e.path.
@@ -498,7 +505,13 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
       }
     });
     if (!found) {
-      return detail::fail(e, errc::unknown_enum, "unknown " + std::string(type) + " " + detail::quote_for_message(s));
+      // A name shaped like a code is quoted; free text typed into the field is not echoed
+      // (kap/detail/code_text.hpp).
+      if (!kap::detail::is_code(s)) {
+        return detail::fail(e, errc::unknown_enum,
+                            "unknown " + std::string(type) + " (not " + detail::a_or_an_name(type) + ")");
+      }
+      return detail::fail(e, errc::unknown_enum, "unknown " + std::string(type) + " " + kap::detail::quoted_if_code(s));
     }
     return true;
   }

@@ -195,7 +195,21 @@ inline constexpr std::array<std::string_view, 7> cssrs_labels{"Q1", "Q2", "Q3", 
       d.flags.push_back(flag_rule{flag::suicidal_ideation, 12, 1, "item 12 is the suicidal-ideation item, analogous to PHQ-9 item 9"});
       break;
     case instrument_id::hamd17:
+      d.flags.push_back(flag_rule{flag::suicidal_ideation, 3, 1,
+                                  "item 3 is suicide; no published flag threshold: default 1 (any non-zero score, "
+                                  "as Dold et al. 2018, PMC6007240), configurable (score_options)"});
+      // Item 16 (weight loss) is scored 0-2; 3 records "not assessed" and is not scored, so the
+      // scored range and the not-assessed code are told apart (CamCOPS hamd task;
+      // clinical-reference 5.4). score() accepts 3 and adds 0 for it.
+      d.items[15].max = 2;
+      d.items[15].not_assessed = 3;
       d.items[15].note = "3 = not assessed, scores 0";
+      break;
+    case instrument_id::madrs:
+      d.flags.push_back(flag_rule{flag::suicidal_ideation, 10, 2,
+                                  "item 10 is suicidal thoughts; no published flag threshold: default 2, the first "
+                                  "anchor naming suicidal thoughts (Perroud et al. 2009, BMC Med 7:60, Table 1), "
+                                  "configurable (score_options)"});
       break;
     case instrument_id::bdi2:
       for (const std::size_t i : {std::size_t{15}, std::size_t{17}}) {

@@ -16,7 +16,9 @@ namespace kap::measures {
 
 /// An alert an item can raise. Never rename or renumber; only add (at most 8 flags).
 enum class flag : unsigned char {
-  suicidal_ideation,  ///< PHQ-9 item 9, QIDS-SR16 item 12 or BDI-II item 9 at 1 or more
+  /// PHQ-9 item 9, QIDS-SR16 item 12 or BDI-II item 9 at 1 or more; MADRS item 10 at 2 or more
+  /// and HAM-D17 item 3 at 1 or more by default (`score_options` sets those two thresholds).
+  suicidal_ideation,
 };
 BOOST_DESCRIBE_ENUM(flag, suicidal_ideation)
 

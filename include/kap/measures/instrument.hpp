@@ -39,15 +39,18 @@ BOOST_DESCRIBE_ENUM(licence_status, free, public_domain, free_for_clinicians_and
 struct item_spec {
   int number = 0;                                   ///< 1-based position in the item list
   std::optional<std::string> label;                 ///< a name where the form uses one (C-SSRS "Q6b")
-  int min = 0;                                      ///< lowest accepted integer answer
-  int max = 0;                                      ///< highest accepted integer answer
+  int min = 0;                                      ///< lowest scored integer answer
+  int max = 0;                                      ///< highest scored integer answer
   std::optional<std::string> loinc;                 ///< the item's LOINC code, where verified
   std::optional<std::vector<std::string>> answers;  ///< accepted tokens when not plain integers
   std::optional<std::string> note;                  ///< a scoring rule specific to this item
+  /// An answer accepted beside `min`-`max` that records "not assessed" and is not scored (adds
+  /// 0 to the total): HAM-D17 item 16's 3 (CamCOPS hamd task). Absent for every other item.
+  std::optional<int> not_assessed;
 
   friend bool operator==(const item_spec&, const item_spec&) = default;
 };
-BOOST_DESCRIBE_STRUCT(item_spec, (), (number, label, min, max, loinc, answers, note))
+BOOST_DESCRIBE_STRUCT(item_spec, (), (number, label, min, max, loinc, answers, note, not_assessed))
 
 /// A flag raised by one item at or above a value, whatever the total.
 struct flag_rule {

@@ -9,6 +9,7 @@
 /// use. The enum is deliberately not described: it travels as the catalogue id string.
 
 #include <kap/core/result.hpp>
+#include <kap/detail/code_text.hpp>
 
 #include <array>
 #include <cstdint>
@@ -75,15 +76,19 @@ namespace detail {
 
 /// Looks up an instrument by its catalogue id (exact, case-sensitive).
 /// @param text the id, e.g. "phq9"
-/// @return the instrument, or `errc::unknown_instrument` with a message that quotes the id
-///         (truncated to 32 characters) and lists the known ids
+/// @return the instrument, or `errc::unknown_instrument` with a message that lists the known ids
+///         and quotes the text only when it is shaped like a code (kap/detail/code_text.hpp: free
+///         text typed into an event's `instrument` is never echoed)
 [[nodiscard]] inline result<instrument_id> parse_instrument_id(std::string_view text) {
   for (const instrument_id id : all_instruments) {
     if (to_string(id) == text) return id;
   }
-  std::string shown(text.substr(0, 32));
-  if (text.size() > 32) shown += "...";
-  return error{errc::unknown_instrument, "unknown instrument \"" + shown + "\" (known: " + detail::known_instrument_ids() + ")"};
+  if (!kap::detail::is_code(text)) {
+    return error{errc::unknown_instrument,
+                 "unknown instrument (not an instrument id; known: " + detail::known_instrument_ids() + ")"};
+  }
+  return error{errc::unknown_instrument,
+               "unknown instrument " + kap::detail::quoted_if_code(text) + " (known: " + detail::known_instrument_ids() + ")"};
 }
 
 }  // namespace kap::measures

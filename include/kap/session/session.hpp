@@ -24,6 +24,7 @@
 #include <kap/clinical/vitals.hpp>
 #include <kap/core/enum_name.hpp>
 #include <kap/core/logger.hpp>
+#include <kap/detail/code_text.hpp>
 #include <kap/detail/hash.hpp>
 #include <kap/measures/catalog.hpp>
 #include <kap/measures/score.hpp>
@@ -638,15 +639,11 @@ inline std::string a_or_an(std::string_view word) {
   append_a_or_an(out, word);
   return out;
 }
-/// True for a short code: 1-64 characters of a-z A-Z 0-9 . _ : - (no spaces, so no sentence).
-inline bool is_code(std::string_view s) noexcept {
-  if (s.empty() || s.size() > 64) return false;
-  for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == ':' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+/// "no phase "x" in the protocol" for a phase id shaped like a code; otherwise a sentence that
+/// does not echo it (kap/detail/code_text.hpp).
+inline std::string unknown_phase_text(std::string_view target) {
+  if (!is_code(target)) return "unknown phase (not a phase id of this protocol)";
+  return "no phase " + quoted_if_code(target) + " in the protocol";
 }
 /// "a therapist may not record a dose event", for every role and event type, built once: the
 /// most common refusal costs one string copy.
@@ -791,7 +788,7 @@ inline std::vector<unmet> session::blockers(std::string_view target, timestamp t
     return out;
   }
   if (!definition().find_phase(target)) {
-    out.push_back({"transition", "no phase \"" + std::string(target) + "\" in the protocol"});
+    out.push_back({"transition", detail::unknown_phase_text(target)});
     return out;
   }
   if (!protocol_->find_transition(st_.phase, target)) {
@@ -931,8 +928,11 @@ inline bool session::check_screening(const event& e, const events::screening& s,
     bool known = false;
     for (const auto& c : definition().contraindications) known = known || c.name == name;
     if (!known) {
-      return reject(out, e, errc::unknown_field, "screening answer for \"" + name.substr(0, 64) +
-                                                "\", which this protocol does not ask about");
+      return reject(out, e, errc::unknown_field,
+                    detail::is_code(name) ? "screening answer for " + detail::quoted_if_code(name) +
+                                                ", which this protocol does not ask about"
+                                          : std::string("screening answer for an unknown name (not a contraindication "
+                                                        "this protocol asks about)"));
     }
   }
   for (const auto& c : definition().contraindications) {
@@ -1147,8 +1147,10 @@ inline bool session::decide(const event& e, decision& d) {
         if (x.name == o.contraindication) c = &x;
       }
       if (!c) {
-        return reject(d, e, errc::unknown_field, "this protocol has no contraindication \"" +
-                                                  o.contraindication.substr(0, 64) + "\"");
+        return reject(d, e, errc::unknown_field,
+                      detail::is_code(o.contraindication)
+                          ? "this protocol has no contraindication " + detail::quoted_if_code(o.contraindication)
+                          : std::string("unknown contraindication (not a contraindication of this protocol)"));
       }
       if (c->tier == tier::absolute) {
         return reject(d, e, errc::excluded, "absolute contraindication " + c->name + " cannot be overridden");
@@ -1175,7 +1177,7 @@ inline bool session::decide(const event& e, decision& d) {
     case event_type::phase: {
       target = &std::get<events::phase>(e.body).to;
       const kap::phase* p = def.find_phase(*target);
-      if (!p) return reject(d, e, errc::invalid_transition, "no phase \"" + target->substr(0, 64) + "\" in the protocol");
+      if (!p) return reject(d, e, errc::invalid_transition, detail::unknown_phase_text(*target));
       if (p->kind == phase_kind::aborted) break;  // an abort by phase event is always allowed
       if (!protocol_->find_transition(st_.phase, *target)) {
         return reject(d, e, errc::invalid_transition, "no transition from " + st_.phase + " to " + *target);

@@ -163,6 +163,37 @@ template <instrument_id Id>
   return resolve_band_set(s, o.band_set);
 }
 
+/// The threshold of an instrument's suicide-item flag: the options' for MADRS and HAM-D17 (no
+/// published threshold: configurable, docs/instruments.md), else the spec's.
+/// @return the threshold, or `errc::out_of_range` for an option outside 1..the item's maximum
+template <instrument_id Id>
+[[nodiscard]] inline result<int> flag_min_of(const score_options& o) {
+  constexpr const spec& s = spec_of<Id>();
+  int min = s.flag_min;
+  std::string_view what;
+  if constexpr (Id == instrument_id::madrs) {
+    min = o.madrs_suicide_item_min;
+    what = "madrs item 10";
+  } else if constexpr (Id == instrument_id::hamd17) {
+    min = o.hamd17_suicide_item_min;
+    what = "hamd17 item 3";
+  }
+  if constexpr (s.flag_item != 0) {
+    const int top = s.item_max[static_cast<std::size_t>(s.flag_item - 1)];
+    if (min < 1 || min > top) [[unlikely]] {
+      return error{errc::out_of_range, std::string(what) + " flag threshold " + std::to_string(min) + " is outside 1-" +
+                                           std::to_string(top)};
+    }
+  }
+  return min;
+}
+
+/// The state of a suicide-item flag: `unknown` when the item was not answered (tri-state rule,
+/// kap/measures/flag.hpp), else raised at or above `min`.
+[[nodiscard]] constexpr flag_state item_flag_state(int v, int min) noexcept {
+  return v == not_answered ? flag_state::unknown : v >= min ? flag_state::raised : flag_state::clear;
+}
+
 /// Instruments scored as a plain sum of items sharing one range, optionally with one flag item
 /// and a prorating rule: PHQ-9, GAD-7, MADRS, BDI-II, CADSS, EBI.
 template <instrument_id Id>
@@ -174,6 +205,12 @@ template <instrument_id Id>
 
   score_summary r;
   r.instrument = Id;
+  int flag_min = s.flag_min;
+  if constexpr (Id == instrument_id::madrs) {
+    auto m = flag_min_of<Id>(o);
+    if (!m) return std::move(m).error();
+    flag_min = *m;
+  }
   std::uint8_t set = 0;
   if constexpr (!s.band_sets.empty()) {
     auto b = band_set_index(s, o);
@@ -186,7 +223,7 @@ template <instrument_id Id>
   if (sum_checked<n, max>(p, total)) [[likely]] {
     r.total = total;
     if constexpr (flag_item != 0) {
-      r.flags.set(flag::suicidal_ideation, p[flag_item - 1] >= 1 ? flag_state::raised : flag_state::clear);
+      r.flags.set(flag::suicidal_ideation, p[flag_item - 1] >= flag_min ? flag_state::raised : flag_state::clear);
     }
   } else {
     auto d = diagnose(s, {p, n}, o.prorate);
@@ -204,10 +241,7 @@ template <instrument_id Id>
     r.missing = *d;
     r.prorated = true;
     if constexpr (flag_item != 0) {
-      const int v = p[flag_item - 1];
-      r.flags.set(flag::suicidal_ideation, v == not_answered ? flag_state::unknown
-                                           : v >= 1          ? flag_state::raised
-                                                             : flag_state::clear);
+      r.flags.set(flag::suicidal_ideation, item_flag_state(p[flag_item - 1], flag_min));
     }
   }
   if constexpr (!s.band_sets.empty()) {
@@ -262,12 +296,15 @@ template <instrument_id Id>
   return r;
 }
 
-/// HAM-D17: per-item ranges; item 16 = 3 ("not assessed") scores 0 (CamCOPS hamd.py).
+/// HAM-D17: per-item ranges; item 16 = 3 ("not assessed") scores 0 (CamCOPS hamd.py); item 3
+/// (suicide) raises suicidal_ideation at `score_options::hamd17_suicide_item_min`.
 [[nodiscard]] inline result<score_summary> score_hamd17(const int* p, const score_options& o) {
   score_summary r;
   r.instrument = instrument_id::hamd17;
   auto set = band_set_index(hamd17_spec, o);
   if (!set) return std::move(set).error();
+  const auto flag_min = flag_min_of<instrument_id::hamd17>(o);
+  if (!flag_min) return flag_min.error();
   unsigned total = 0;  // unsigned: out-of-range items wrap instead of overflowing (see sum_checked)
   unsigned bad = 0;
   for (std::size_t i = 0; i < 17; ++i) {
@@ -280,6 +317,7 @@ template <instrument_id Id>
     return std::move(d).error();  // HAM-D17 has no prorating rule, so diagnose always fails
   }
   r.total = static_cast<int>(total);
+  r.flags.set(flag::suicidal_ideation, item_flag_state(p[2], *flag_min));  // item 3, suicide
   r.band = band_in_range(hamd17_spec.band_sets[*set].bands, r.total);
   r.band_set = *set;
   return r;
@@ -288,8 +326,12 @@ template <instrument_id Id>
 /// PCL-5: cluster sums, the DSM-5 rule (an item >= 2 is endorsed; >= 1 B, >= 1 C, >= 2 D,
 /// >= 2 E) and the cut point, reported separately (NCPTSD; comorbidityguidelines.org.au).
 [[nodiscard]] inline result<score_summary> score_pcl5(const int* p, const score_options& o) {
-  if (o.pcl5_cutpoint < 31 || o.pcl5_cutpoint > 33) {
-    return error{errc::out_of_range, "pcl5 cut point " + std::to_string(o.pcl5_cutpoint) + " is outside 31-33"};
+  // Any cut point within the total's range: NCPTSD's PCL-5 guidance gives 31-33 as a provisional
+  // cut point and says to choose one by population and purpose; older (PCL for DSM-IV) guidance
+  // used higher values (see docs/instruments.md).
+  if (o.pcl5_cutpoint < 0 || o.pcl5_cutpoint > pcl5_spec.total_max) {
+    return error{errc::out_of_range, "pcl5 cut point " + std::to_string(o.pcl5_cutpoint) + " is outside 0-" +
+                                         std::to_string(pcl5_spec.total_max)};
   }
   if (!o.band_set.empty()) return resolve_band_set(pcl5_spec, o.band_set).error();
   int total = 0;

@@ -56,7 +56,8 @@ struct spec {
   bool has_total = true;                   ///< false for the C-SSRS screener
   int total_max = 0;                       ///< highest total (EBI: highest mean)
   std::span<const band_set_row> band_sets{}; ///< first is the default; empty when unbanded
-  int flag_item = 0;                       ///< 1-based item raising suicidal_ideation at >= 1; 0 none
+  int flag_item = 0;                       ///< 1-based item raising suicidal_ideation; 0 none
+  int flag_min = 1;                        ///< the flag's default threshold (score_options may set MADRS's and HAM-D17's)
   std::span<const subscale_row> subscales{};
   bool symptom_scale = false;              ///< lower is better: response, remission, category apply
   std::span<const remission_row> remission{}; ///< first is the default; empty when none published
@@ -207,10 +208,12 @@ inline constexpr spec pcl5_spec{
     .cutoff = {29.0, "clinically significant change <= 28 (Marx/Lee et al.)"}};
 inline constexpr spec madrs_spec{
     .id = instrument_id::madrs, .item_count = 10, .item_max = madrs_max, .total_max = 60,
-    .band_sets = madrs_band_sets, .symptom_scale = true, .remission = madrs_remission};
+    .band_sets = madrs_band_sets, .flag_item = 10, .flag_min = 2, .symptom_scale = true,
+    .remission = madrs_remission};
 inline constexpr spec hamd17_spec{
     .id = instrument_id::hamd17, .item_count = 17, .item_max = hamd17_max, .total_max = 52,
-    .band_sets = hamd17_band_sets, .symptom_scale = true, .remission = hamd17_remission};
+    .band_sets = hamd17_band_sets, .flag_item = 3, .flag_min = 1, .symptom_scale = true,
+    .remission = hamd17_remission};
 inline constexpr spec bdi2_spec{
     .id = instrument_id::bdi2, .item_count = 21, .item_max = bdi2_max, .total_max = 63,
     .band_sets = bdi2_band_sets, .flag_item = 9, .symptom_scale = true, .remission = bdi2_remission,

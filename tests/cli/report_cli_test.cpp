@@ -148,12 +148,12 @@ TEST_F(ReportCli, HtmlIsWrittenWholeOrNotAtAll) {
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(contains(r.err, "kapctl report cohort: cannot write " + nodir + ": no such directory")) << r.err;
   EXPECT_FALSE(fs::exists(nodir));
-  // A target that cannot be replaced (a non-empty directory): the rename fails, the temporary
-  // file is removed, the target is untouched.
+  // A target that is not a regular file (here a directory) is refused before anything is
+  // written: no temporary file, the target untouched.
   fs::create_directories(dir / "occupied.html" / "inner");
   auto blocked = run({"report", "cohort", summary(), "--html", out("occupied.html")});
   EXPECT_EQ(blocked.status, 2);
-  EXPECT_TRUE(contains(blocked.err, "cannot write " + out("occupied.html") + ": ")) << blocked.err;
+  EXPECT_EQ(blocked.err, "kapctl report cohort: " + out("occupied.html") + " is not a regular file\n") << blocked.err;
   EXPECT_TRUE(fs::is_directory(dir / "occupied.html" / "inner"));
   EXPECT_EQ(temporaries(".occupied.html."), 0);
   // An existing page is replaced whole.

@@ -15,9 +15,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string_view>
 
@@ -115,7 +115,9 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
   }
 
   std::optional<std::filesystem::path> out_dir;
-  std::map<std::string, std::ofstream> streams;
+  // Every file of --out goes through output_file: all are written and fsynced first, then all
+  // renamed, so a full disk leaves the earlier files as they were and no temporary file behind.
+  std::map<std::string, std::unique_ptr<output_file>> streams;
   if (const auto out = p.value("--out")) {
     out_dir = std::filesystem::path(std::string(*out));
     std::error_code ec;
@@ -125,7 +127,13 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
       return exit_usage;
     }
     for (const auto& a : arms) {
-      streams[a.name].open(*out_dir / ("events-" + a.name + ".jsonl"), std::ios::binary | std::ios::trunc);
+      auto& f = streams[a.name];
+      if (f) continue;  // two arms of one name share a file, as they always did
+      f = std::make_unique<output_file>(*out_dir / ("events-" + a.name + ".jsonl"));
+      if (auto problem = f->open(); !problem.empty()) {
+        io.err << "kapctl simulate: " << problem << "\n";
+        return exit_usage;
+      }
     }
   }
 #if !KAP_KAPCTL_JOURNAL
@@ -175,7 +183,11 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
         bar.patients_done(patients_before[arm] + static_cast<std::size_t>(*i) - 1);
       }
     }
-    if (out_dir) streams[arm] << kap::json::write_event(e) << '\n';
+    if (out_dir) {
+      auto& f = *streams.at(arm);
+      f.write(kap::json::write_event(e));
+      f.write("\n");
+    }
 #if KAP_KAPCTL_JOURNAL
     if (journal_path) {
       if (!pending.empty() && (pending.back().session != e.session)) flush();
@@ -202,8 +214,32 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
     courses_file file;
     file.synthetic = true;
     file.courses = courses;
-    std::ofstream(*out_dir / "courses.json", std::ios::binary | std::ios::trunc) << kap::json::to_string(file) << '\n';
-    std::ofstream(*out_dir / "summary.json", std::ios::binary | std::ios::trunc) << kap::json::to_string(summary) << '\n';
+    std::vector<output_file*> files;
+    for (auto& [name, f] : streams) files.push_back(f.get());
+    output_file courses_out(*out_dir / "courses.json");
+    output_file summary_out(*out_dir / "summary.json");
+    const std::pair<output_file*, std::string> whole[] = {{&courses_out, kap::json::to_string(file) + "\n"},
+                                                          {&summary_out, kap::json::to_string(summary) + "\n"}};
+    for (const auto& [f, text] : whole) {
+      if (auto problem = f->open(); !problem.empty()) {
+        io.err << "kapctl simulate: " << problem << "\n";
+        return exit_usage;
+      }
+      f->write(text);
+      files.push_back(f);
+    }
+    for (auto* f : files) {
+      if (auto problem = f->finish(); !problem.empty()) {
+        io.err << "kapctl simulate: " << problem << "\n";
+        return exit_usage;
+      }
+    }
+    for (auto* f : files) {
+      if (auto problem = f->publish(); !problem.empty()) {
+        io.err << "kapctl simulate: " << problem << "\n";
+        return exit_usage;
+      }
+    }
     io.out << "\nwrote " << (*out_dir / "courses.json").string() << ", " << (*out_dir / "summary.json").string()
            << " and events-<arm>.jsonl (synthetic)\n";
   }

@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "output.hpp"
+
 #include <kap/version.hpp>
 
 #include <algorithm>
@@ -93,9 +95,7 @@ void print_help(std::ostream& out) {
   out << "\nExit status: 0 success, 1 invalid input or rejected event, 2 usage error or unreadable input.\n";
 }
 
-}  // namespace
-
-int run(std::span<const std::string_view> args, io& io) {
+int dispatch(std::span<const std::string_view> args, io& io) {
   if (args.empty()) {
     print_help(io.err);
     return exit_usage;
@@ -120,6 +120,21 @@ int run(std::span<const std::string_view> args, io& io) {
   }
   io.err << "kapctl: unknown command '" << first << "'\nRun 'kapctl --help' for the list of commands.\n";
   return exit_usage;
+}
+
+}  // namespace
+
+int finish_output(io& io, int status) {
+  io.out.flush();
+  if (io.out) return status;
+  io.err << "kapctl: cannot write to standard output: " << write_failure_reason(io.out) << "\n";
+  return exit_usage;
+}
+
+int run(std::span<const std::string_view> args, io& io) {
+  // Every command's output is checked here, once: what a command printed is only delivered when
+  // the flush succeeds (a full disk, a closed pipe), whatever the command's own status was.
+  return finish_output(io, dispatch(args, io));
 }
 
 }  // namespace kapctl

@@ -46,7 +46,14 @@ struct command {
 std::span<const command> commands();
 
 /// Runs kapctl with `args` (without the program name). The whole CLI, testable in-process.
+/// Ends with `finish_output`, so no command can lose its output silently.
 int run(std::span<const std::string_view> args, io& io);
+
+/// Flushes io.out. When that or any earlier write to it failed, prints "kapctl: cannot write to
+/// standard output: <reason>" on io.err and returns exit_usage; otherwise returns `status`.
+/// A command that must stop at a failed write (journal append, after each acknowledgement)
+/// checks `io.out` itself and returns; the message is printed here, once.
+int finish_output(io& io, int status);
 
 /// Simple option scanner: positional arguments and `--name value` / `--flag` options.
 class arg_parser {

@@ -13,7 +13,12 @@
 #include <streambuf>
 #include <string>
 
-#include <unistd.h>  // getpid: a temporary file name of this process
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace kapctl {
 
@@ -120,29 +125,90 @@ loaded_protocol load_protocol_text(std::string_view command, std::string_view pa
   return {std::make_shared<const kap::validated_protocol>(std::move(*v)), exit_ok};
 }
 
-std::string write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+output_file::output_file(std::filesystem::path target) : target_(std::move(target)) {}
+
+output_file::~output_file() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty() && !published_) ::unlink(temp_.c_str());
+}
+
+std::string output_file::failure(int error_number) const {
+  return "cannot write " + target_.string() + ": " + std::strerror(error_number);
+}
+
+std::string output_file::open() {
+  struct stat st {};
+  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return target_.string() + " is not a regular file";
+  const auto dir = target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return "cannot write " + path.string() + ": no such directory";
-  const auto tmp = dir / ("." + path.filename().string() + "." + std::to_string(::getpid()) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path.string() + ": cannot create " + tmp.string();
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp, ec);
-      return "cannot write " + path.string() + ": write failed";
-    }
+  if (!std::filesystem::is_directory(dir, ec)) return "cannot write " + target_.string() + ": no such directory";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp_ = dir / ("." + target_.filename().string() + ".kapctl-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(attempt) + ".tmp");
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ >= 0) return "";
+    if (errno != EEXIST) break;
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return "cannot write " + path.string() + ": " + ec.message();
+  const int e = errno;
+  temp_.clear();
+  return failure(e);
+}
+
+bool output_file::drain() {
+  const char* p = buffer_.data();
+  std::size_t n = buffer_.size();
+  while (n > 0 && error_ == 0) {
+    const ssize_t w = ::write(fd_, p, n);
+    if (w < 0) {
+      if (errno != EINTR) error_ = errno;
+      continue;
+    }
+    if (w == 0) error_ = ENOSPC;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  buffer_.clear();
+  return error_ == 0;
+}
+
+void output_file::write(std::string_view text) {
+  if (fd_ < 0 || error_ != 0) return;
+  buffer_.append(text);
+  if (buffer_.size() >= 64 * 1024) (void)drain();
+}
+
+std::string output_file::finish() {
+  if (fd_ < 0) return failure(EBADF);
+  int e = drain() ? 0 : error_;
+  if (e == 0 && ::fsync(fd_) != 0) e = errno;
+  if (::close(fd_) != 0 && e == 0) e = errno;
+  fd_ = -1;
+  if (e != 0) {
+    ::unlink(temp_.c_str());
+    temp_.clear();
+    return failure(e);
   }
   return "";
+}
+
+std::string output_file::publish() {
+  if (temp_.empty() || fd_ >= 0) return failure(EBADF);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) return failure(errno);
+  published_ = true;
+  const auto dir = target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return failure(errno);
+  const int e = ::fsync(dfd) == 0 ? 0 : errno;
+  ::close(dfd);
+  return e == 0 ? "" : failure(e);
+}
+
+std::string write_atomically(const std::filesystem::path& path, std::string_view text) {
+  output_file f(path);
+  if (auto problem = f.open(); !problem.empty()) return problem;
+  f.write(text);
+  if (auto problem = f.finish(); !problem.empty()) return problem;
+  return f.publish();
 }
 
 }  // namespace kapctl

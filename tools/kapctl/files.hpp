@@ -26,10 +26,46 @@ inline constexpr std::size_t default_max_input_bytes = std::size_t{256} << 20;
 std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io,
                                       std::size_t max_bytes = default_max_input_bytes);
 
-/// Writes `text` to `path` through a temporary file in the same directory and a rename, so a
-/// reader sees the old file or the whole new one, never a partial one; the temporary file is
-/// removed on failure. Returns an error message, or "" when written.
-std::string write_atomically(const std::filesystem::path& path, const std::string& text);
+/// One file kapctl writes (`--out`, `--html`, simulate's files): every writer goes through it.
+/// The text goes to a temporary file in the target's folder, every write is checked, the file is
+/// fsynced and renamed over the target, and the folder is fsynced, so a reader sees the earlier
+/// file or the whole new one, never a partial one, and a full disk is an error, not an empty
+/// file. A target that exists and is not a regular file (a FIFO, a device node, a folder) is
+/// refused before anything is written. On any failure the temporary file is removed and the
+/// earlier file is left as it was. The messages name the target path:
+/// "cannot write PATH: <reason>", "PATH is not a regular file".
+class output_file {
+ public:
+  explicit output_file(std::filesystem::path target);
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+  /// Removes the temporary file unless it was published.
+  ~output_file();
+  /// Checks the target and creates the temporary file. Returns an error message, or "".
+  [[nodiscard]] std::string open();
+  /// Appends `text`; a failure is kept and reported by `finish`.
+  void write(std::string_view text);
+  /// Writes out what is buffered, fsyncs and closes the temporary file. Returns an error message, or "".
+  [[nodiscard]] std::string finish();
+  /// Renames the finished temporary file over the target and fsyncs the folder. Returns an error
+  /// message, or "". Call it only after `finish` succeeded (for several files: finish them all,
+  /// then publish them all, so a full disk leaves every earlier file untouched).
+  [[nodiscard]] std::string publish();
+  [[nodiscard]] const std::filesystem::path& target() const noexcept { return target_; }
+
+ private:
+  bool drain();
+  [[nodiscard]] std::string failure(int error_number) const;
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  int fd_ = -1;
+  int error_ = 0;  // errno of the first failed write
+  std::string buffer_;
+  bool published_ = false;
+};
+
+/// Writes `text` to `path` through an `output_file`. Returns an error message, or "" when written.
+std::string write_atomically(const std::filesystem::path& path, std::string_view text);
 
 /// Reads one line (without its newline) into `line`, keeping at most `max_bytes` of it; a longer
 /// line is read to its end and dropped, with `too_long` set. False at the end of the input.

@@ -89,9 +89,12 @@ TEST(KapctlLint, UsageAndUnreadableInput) {
   EXPECT_TRUE(contains(none.err, "kapctl lint: give one protocol file or reference name"));
   auto missing = run({"lint", data_dir + "no-such.json"});
   EXPECT_EQ(missing.status, 2);
-  EXPECT_TRUE(contains(missing.err, "cannot read")) << missing.err;
+  EXPECT_EQ(missing.err, "kapctl lint: " + data_dir + "no-such.json is not a file, and unknown reference protocol \"" +
+                             data_dir + "no-such.json\" (known: esketamine-rems, im-kap, iv-infusion, psychotherapy-50, "
+                             "sublingual-kap)\n");
+  // Read, and found not to be JSON: exit 1 (docs/errors.md, "In kapctl").
   auto garbage = run({"lint", "-"}, "{not json");
-  EXPECT_EQ(garbage.status, 2);
+  EXPECT_EQ(garbage.status, 1);
   EXPECT_TRUE(contains(garbage.err, "kapctl lint: -: ")) << garbage.err;
   EXPECT_EQ(garbage.out, "");
   auto unknown = run({"lint", "im-kap", "--fix"});

@@ -84,7 +84,9 @@ TEST(KapctlProtocols, ValidateAndRunTakeAReferenceName) {
   EXPECT_FALSE(by_name.out.empty());
   auto missing = run({"validate", "no-such-protocol"});
   EXPECT_EQ(missing.status, 2);
-  EXPECT_EQ(missing.err, "kapctl validate: cannot read no-such-protocol\n");
+  EXPECT_EQ(missing.err,
+            "kapctl validate: no-such-protocol is not a file, and unknown reference protocol \"no-such-protocol\" (known: "
+            "esketamine-rems, im-kap, iv-infusion, psychotherapy-50, sublingual-kap)\n");
 }
 
 }  // namespace

@@ -120,7 +120,7 @@ TEST_F(ReportCli, CohortRefusesOtherFilesWithTheReason) {
   EXPECT_EQ(missing.status, 2);
   EXPECT_TRUE(contains(missing.err, "nope.json")) << missing.err;
   auto broken = run({"report", "cohort", write("broken.json", "{\"arms\":")});
-  EXPECT_EQ(broken.status, 2);
+  EXPECT_EQ(broken.status, 1);  // read, and found not to be JSON
   EXPECT_TRUE(contains(broken.err, "broken.json: not a cohort summary:")) << broken.err;
   auto wrong = run({"report", "cohort",
                     write("wrong.json", R"({"synthetic":true,"instrument":"phq9","arms":[{"arm":7}],"comparison":null})")});

@@ -1,15 +1,27 @@
-# docs/errors.md cannot drift from include/kap/core/error.hpp: every kap::errc enumerator, with
-# its value and its kap::condition (from condition_of), must be a row of the table in the page,
-# and the table may hold no other code. Then checks that a changed value is caught.
+# docs/errors.md cannot drift from include/kap/core/error.hpp and kapctl: every kap::errc
+# enumerator, with its value, its kap::condition (from condition_of) and the exit status kapctl
+# gives for it (from kapctl::error_status in tools/kapctl/command.hpp: the cases before
+# "return exit_usage;" exit 2, every other code 1), must be a row of the table in the page, and
+# the table may hold no other code. Then checks that a changed value and a changed exit are caught.
 #
-#   cmake -DHEADER=<include/kap/core/error.hpp> -DDOC=<docs/errors.md> -P errors_table_check.cmake
+#   cmake -DHEADER=<include/kap/core/error.hpp> -DKAPCTL_HEADER=<tools/kapctl/command.hpp>
+#         -DDOC=<docs/errors.md> -P errors_table_check.cmake
 cmake_minimum_required(VERSION 3.21)
-foreach(v HEADER DOC)
+foreach(v HEADER KAPCTL_HEADER DOC)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "errors_table_check.cmake: ${v} is not set")
   endif()
 endforeach()
 file(READ "${HEADER}" header)
+file(READ "${KAPCTL_HEADER}" kapctl_header)
+# The codes kapctl answers with exit 2: the cases of error_status before "return exit_usage;".
+string(FIND "${kapctl_header}" "int error_status(const kap::error& e)" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "no error_status in ${KAPCTL_HEADER}")
+endif()
+string(SUBSTRING "${kapctl_header}" ${at} -1 status_fn)
+string(FIND "${status_fn}" "return exit_usage;" u_end)
+string(SUBSTRING "${status_fn}" 0 ${u_end} usage_part)
 
 # The enumerators, numbered as the compiler does.
 string(FIND "${header}" "enum class errc : int {" begin)
@@ -41,7 +53,11 @@ foreach(e IN LISTS entries)
   elseif(storage_part MATCHES "case errc::${name}:")
     set(condition storage)
   endif()
-  list(APPEND rows "| ${value} | `${name}` | `${condition}` |")
+  set(exit_status 1)
+  if(usage_part MATCHES "case kap::errc::${name}:")
+    set(exit_status 2)
+  endif()
+  list(APPEND rows "| ${value} | `${name}` | `${condition}` | ${exit_status} |")
 endforeach()
 list(LENGTH rows n)
 if(n LESS 20)
@@ -75,4 +91,9 @@ check(problems "${planted}")
 if(NOT problems MATCHES "no row starting `\\| 18 \\| `requirement_unmet`")
   message(FATAL_ERROR "a renumbered code was not caught: '${problems}'")
 endif()
-message(STATUS "docs/errors.md lists all ${n} kap::errc codes with their values and conditions")
+string(REPLACE "| `io_error` | `storage` | 2 |" "| `io_error` | `storage` | 1 |" planted "${doc}")
+check(problems "${planted}")
+if(NOT problems MATCHES "no row starting `\\| 27 \\| `io_error` \\| `storage` \\| 2 \\|`")
+  message(FATAL_ERROR "a changed kapctl exit status was not caught: '${problems}'")
+endif()
+message(STATUS "docs/errors.md lists all ${n} kap::errc codes with their values, conditions and kapctl exits")

@@ -31,7 +31,7 @@ int cmd_cohort(std::span<const std::string_view> args, io& io) {
   auto file = kap::json::from_string<courses_file>(*text, kap::json::read_limits{std::size_t{256} << 20, 64});
   if (!file) {
     io.err << "kapctl cohort: " << p.positional()[0] << ": " << file.error().message << "\n";
-    return file.error().code == kap::errc::parse_error ? exit_usage : exit_invalid;
+    return error_status(file.error());
   }
   if (file->format != "kap.courses/1") {
     io.err << "kapctl cohort: " << p.positional()[0] << ": /format: unsupported format \"" << file->format.substr(0, 40)

@@ -3,10 +3,8 @@
 #include "files.hpp"
 
 #include <kap/json.hpp>
-#include <kap/json/reference.hpp>
 #include <kap/protocol/lint.hpp>
 
-#include <filesystem>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -48,18 +46,12 @@ int cmd_lint(std::span<const std::string_view> args, io& io) {
   if (!a.error().empty()) return usage_error(io, "lint", a.error());
   if (a.positional().size() != 1) return usage_error(io, "lint", "give one protocol file or reference name");
   const std::string_view path = a.positional()[0];
-  std::optional<std::string> text;
-  std::error_code ec;
-  if (path != "-" && !std::filesystem::exists(std::filesystem::path(std::string(path)), ec)) {
-    if (auto ref = kap::json::reference_protocol_text(path)) text = std::string(*ref);
-  }
-  if (!text) text = read_input("lint", path, io, kap::json::protocol_read_limits.max_bytes);
+  const auto text = read_protocol_input("lint", path, io);
   if (!text) return exit_usage;
   auto p = kap::json::read_protocol(*text);
-  if (!p) {
-    const bool unreadable = p.error().code == kap::errc::parse_error || p.error().code == kap::errc::too_large;
+  if (!p) {  // read and found not to be a protocol: exit 1, as for validate
     io.err << "kapctl lint: " << path << ": " << p.error().message << "\n";
-    return unreadable ? exit_usage : exit_invalid;
+    return error_status(p.error());
   }
   lint_report r;
   r.protocol = p->id.str();

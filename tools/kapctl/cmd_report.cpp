@@ -124,7 +124,7 @@ int report_cohort(std::span<const std::string_view> args, io& io) {
                   exit_invalid);
     }
     return fail(io, "cohort", std::string(path) + ": not a cohort summary: " + summary.error().message,
-                summary.error().code == kap::errc::parse_error ? exit_usage : exit_invalid);
+                error_status(summary.error()));
   }
   if (summary->arms.empty()) return fail(io, "cohort", std::string(path) + ": /arms: the summary has no arms", exit_invalid);
   const auto in = cohort_input(*summary);
@@ -202,7 +202,7 @@ std::optional<std::pair<kap::course::course_record, std::string>> course_record_
     status = fail(io, "course",
                   std::string(path) + ": not a kap.courses/1 file: " +
                       (file ? "/format is \"" + file->format.substr(0, 40) + "\"" : file.error().message),
-                  file || file.error().code != kap::errc::parse_error ? exit_invalid : exit_usage);
+                  file ? exit_invalid : error_status(file.error()));
     return std::nullopt;
   }
   for (auto& c : file->courses) {

@@ -31,7 +31,7 @@ const std::string_view score_help =
     "(not asked) for Q1, Q2, Q3, Q4, Q5, Q6, Q6b, with the published skip logic.\n"
     "  --prorate        apply the instrument's published prorating rule to blank items (phq9:\n"
     "                   at most 2); without it a blank item is an error\n"
-    "  --cutpoint N     pcl5 only: provisional PTSD by cut point at total >= N (31-33, default 33)\n"
+    "  --cutpoint N     pcl5 only: provisional PTSD by cut point at total >= N (0-80, default 33)\n"
     "  --band-set NAME  classify with a published alternative band set (hamd17: camcops)\n"
     "Exit status: 0 scored; 1 unknown instrument, wrong item count, an item that is not a\n"
     "number or is out of range, a blank item without a rule, a bad --cutpoint or band set (the\n"

@@ -19,10 +19,20 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_invalid = 1;
 inline constexpr int exit_usage = 2;
 
-/// The exit status for an error from the library: an I/O failure is a usage error (2), anything
-/// else invalid input (1).
+/// The exit status for an error from the library, one rule for every command (docs/errors.md,
+/// the "kapctl exit" column, which ctest docs.errors_table checks against this switch): input
+/// that could not be read at all is 2 (the operating system failed, or a protocol name names
+/// neither a file nor a reference protocol); input that was read and found wrong is 1, whatever
+/// is wrong with it (not JSON, too large for the library's limits, an unknown field, a rule).
+/// kapctl's own usage errors and its input-size refusals before reading are 2 as well.
 inline int error_status(const kap::error& e) noexcept {
-  return e.code == kap::errc::io_error ? exit_usage : exit_invalid;
+  switch (e.code) {
+    case kap::errc::io_error:
+    case kap::errc::unknown_protocol:
+      return exit_usage;
+    default:
+      return exit_invalid;
+  }
 }
 
 /// The streams a subcommand talks to (so tests can run it in-process).

@@ -71,7 +71,12 @@ bool read_line_capped(std::istream& in, std::string& line, std::size_t max_bytes
 std::optional<std::string> read_input(std::string_view command, std::string_view path, io& io, std::size_t max_bytes) {
   if (path == "-") {
     auto text = read_capped(io.in, max_bytes);
-    if (!text) too_large(command, path, max_bytes, io);
+    if (!text) {
+      too_large(command, path, max_bytes, io);
+    } else if (io.in.bad()) {
+      io.err << "kapctl " << command << ": cannot read standard input\n";
+      return std::nullopt;
+    }
     return text;
   }
   const std::filesystem::path fs_path{std::string(path)};
@@ -83,41 +88,68 @@ std::optional<std::string> read_input(std::string_view command, std::string_view
       return std::nullopt;
     }
   }
+  // A folder opens like a file on Linux and then reads as nothing: say so instead of reading it
+  // as an empty input.
+  if (std::filesystem::is_directory(fs_path, ec)) {
+    io.err << "kapctl " << command << ": cannot read " << path << ": " << std::strerror(EISDIR) << "\n";
+    return std::nullopt;
+  }
+  errno = 0;
   std::ifstream in{fs_path, std::ios::binary};
   if (!in) {
-    io.err << "kapctl " << command << ": cannot read " << path << "\n";
+    io.err << "kapctl " << command << ": cannot read " << path;
+    if (errno != 0) io.err << ": " << std::strerror(errno);
+    io.err << "\n";
     return std::nullopt;
   }
   auto text = read_capped(in, max_bytes);
-  if (!text) too_large(command, path, max_bytes, io);
+  if (!text) {
+    too_large(command, path, max_bytes, io);
+  } else if (in.bad()) {
+    io.err << "kapctl " << command << ": cannot read " << path << ": read failed\n";
+    return std::nullopt;
+  }
   return text;
 }
 
-loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out) {
-  // A path that is not a file but names a reference protocol loads the embedded one.
+std::optional<std::string> read_protocol_input(std::string_view command, std::string_view name_or_path, io& io) {
   std::error_code ec;
-  if (path != "-" && !std::filesystem::exists(std::filesystem::path(std::string(path)), ec)) {
-    if (auto ref = kap::json::reference_protocol_text(path)) {
-      return load_protocol_text(command, path, *ref, io, problems_out);
-    }
+  if (name_or_path == "-" || std::filesystem::exists(std::filesystem::path(std::string(name_or_path)), ec)) {
+    return read_input(command, name_or_path, io, kap::json::protocol_read_limits.max_bytes);
   }
-  auto text = read_input(command, path, io, kap::json::protocol_read_limits.max_bytes);
+  auto ref = kap::json::reference_protocol_text(name_or_path);
+  if (!ref) {
+    io.err << "kapctl " << command << ": " << name_or_path << " is not a file, and " << ref.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::string(*ref);
+}
+
+loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out) {
+  auto text = read_protocol_input(command, path, io);
   if (!text) return {nullptr, exit_usage};
   return load_protocol_text(command, path, *text, io, problems_out);
 }
 
+namespace {
+
+void report_problems(std::string_view command, std::string_view path, std::size_t count, io& io) {
+  io.err << "kapctl " << command << ": " << path << ": " << count << " problem" << (count == 1 ? "" : "s") << "\n";
+}
+
+}  // namespace
+
 loaded_protocol load_protocol_text(std::string_view command, std::string_view path, std::string_view text, io& io,
                                    std::ostream& problems_out) {
   auto p = kap::json::read_protocol(text);
-  if (!p) {
-    const bool unreadable = p.error().code == kap::errc::parse_error || p.error().code == kap::errc::too_large;
-    io.err << "kapctl " << command << ": " << path << ": " << p.error().message << "\n";
-    return {nullptr, unreadable ? exit_usage : exit_invalid};
+  if (!p) {  // read, and found not to be a protocol: one problem, the decoder's
+    report_problems(command, path, 1, io);
+    problems_out << p.error().message << "\n";
+    return {nullptr, error_status(p.error())};
   }
   auto problems = kap::check_protocol(*p);
   if (!problems.empty()) {
-    io.err << "kapctl " << command << ": " << path << ": " << problems.size() << " problem"
-           << (problems.size() == 1 ? "" : "s") << "\n";
+    report_problems(command, path, problems.size(), io);
     for (const auto& pr : problems) problems_out << pr.path << ": " << pr.message << "\n";
     return {nullptr, exit_invalid};
   }

@@ -77,9 +77,18 @@ struct loaded_protocol {
   int status = exit_ok;
 };
 
-/// Reads, parses and validates a protocol file. Read errors go to io.err; validation problems
-/// go to `problems_out` as "path: message" lines. A `path` that is not an existing file but is
-/// the name of a reference protocol (`kapctl protocols`) loads that embedded protocol.
+/// The text of the protocol a command was given: the file at `name_or_path` ("-" reads standard
+/// input), or, when no file of that name exists, the embedded reference protocol of that name.
+/// Every command that takes a protocol resolves it here, so an unknown name is answered the same
+/// way everywhere: "kapctl COMMAND: NAME is not a file, and unknown reference protocol "NAME" (did
+/// you mean ...? known: ...)" on io.err, nullopt, exit_usage (docs/errors.md: unknown_protocol).
+/// An unreadable or oversized file is reported as by `read_input`.
+std::optional<std::string> read_protocol_input(std::string_view command, std::string_view name_or_path, io& io);
+
+/// Reads (`read_protocol_input`), parses and validates a protocol. A protocol that was read but
+/// is wrong (not JSON, an unknown field, a validation problem) is exit_invalid: "kapctl COMMAND:
+/// PATH: N problem(s)" on io.err and one "path: message" line per problem on `problems_out`.
+/// One that could not be read at all is exit_usage.
 loaded_protocol load_protocol(std::string_view command, std::string_view path, io& io, std::ostream& problems_out);
 
 /// Parses and validates protocol text already read from `path` (which only names it in messages).

@@ -313,22 +313,18 @@ const std::vector<cli_case> change_error_cases{
     {"ResponsePercentFractional", "change phq9 --baseline 18 --current 6 --response-percent 5.5", 1, "",
      "kapctl change: --response-percent: \"5.5\" is not an integer\n"},
     // --remission-at-most is checked against the instrument's total range: a usage error.
-    {"RemissionAtMostAboveTheRange", "change madrs --baseline 30 --current 9 --remission-at-most 61", 2, "",
-     "kapctl change: --remission-at-most: 61 is outside madrs's total range 0-60\n"
-     "Run 'kapctl change --help' for usage.\n"},
-    {"RemissionAtMostNegative", "change phq9 --baseline 18 --current 6 --remission-at-most -1", 2, "",
-     "kapctl change: --remission-at-most: -1 is outside phq9's total range 0-27\n"
-     "Run 'kapctl change --help' for usage.\n"},
-    {"RemissionAtMostNotAnInteger", "change madrs --baseline 30 --current 9 --remission-at-most 9.5", 2, "",
-     "kapctl change: --remission-at-most: \"9.5\" is not an integer\n"
-     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostAboveTheRange", "change madrs --baseline 30 --current 9 --remission-at-most 61", 1, "",
+     "kapctl change: --remission-at-most: 61 is outside madrs's total range 0-60\n"},
+    {"RemissionAtMostNegative", "change phq9 --baseline 18 --current 6 --remission-at-most -1", 1, "",
+     "kapctl change: --remission-at-most: -1 is outside phq9's total range 0-27\n"},
+    {"RemissionAtMostNotAnInteger", "change madrs --baseline 30 --current 9 --remission-at-most 9.5", 1, "",
+     "kapctl change: --remission-at-most: \"9.5\" is not an integer\n"},
     {"RemissionAtMostWithARule", "change madrs --baseline 30 --current 9 --remission le10 --remission-at-most 9", 2,
      "",
      "kapctl change: give --remission or --remission-at-most, not both\n"
      "Run 'kapctl change --help' for usage.\n"},
-    {"RemissionAtMostOnANonSymptomScale", "change cadss --baseline 30 --current 9 --remission-at-most 9", 2, "",
-     "kapctl change: --remission-at-most applies only to symptom scales; cadss is not one\n"
-     "Run 'kapctl change --help' for usage.\n"},
+    {"RemissionAtMostOnANonSymptomScale", "change cadss --baseline 30 --current 9 --remission-at-most 9", 1, "",
+     "kapctl change: --remission-at-most applies only to symptom scales; cadss is not one\n"},
     {"UnknownRemissionRule", "change phq9 --baseline 18 --current 6 --remission le10", 1, "",
      "kapctl change: phq9 has no remission rule \"le10\" (lt5)\n"},
     {"NoIntegerTotal", "change ebi --baseline 18 --current 6", 1, "",

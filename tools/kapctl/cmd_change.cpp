@@ -39,10 +39,10 @@ const std::string_view change_help =
     "Example: kapctl change phq9 --baseline 18 --current 6\n"
     "Exit status: 0 computed; 1 unknown instrument or one without an integer total\n"
     "(cssrs-screen, ebi), a value that is not a number or is out of range (including an SD so\n"
-    "small or large that the RCI is not a finite number), an unknown remission rule; 2 usage\n"
-    "error (--baseline and --current are required; --remission-at-most that is not an integer\n"
-    "in the total range, is given with --remission or for an instrument that is not a symptom\n"
-    "scale).\n";
+    "small or large that the RCI is not a finite number), an unknown remission rule, a\n"
+    "--remission-at-most that is not an integer in the total range or is given for an instrument\n"
+    "that is not a symptom scale; 2 usage error (--baseline and --current are required;\n"
+    "--remission and --remission-at-most together).\n";
 
 int cmd_change(std::span<const std::string_view> args, io& io) {
   arg_parser p(args,
@@ -58,21 +58,25 @@ int cmd_change(std::span<const std::string_view> args, io& io) {
   const auto current_text = p.value("--current");
   if (!baseline_text || !current_text) return usage_error(io, "change", "--baseline and --current are required");
 
-  // An explicit remission threshold is checked here, against the instrument's total range, so
-  // that a wrong one is a usage error (an unknown instrument is left to compute_change).
+  // An explicit remission threshold is checked here, against the instrument's total range; a
+  // wrong value exits 1 like any other wrong number (an unknown instrument is left to compute_change).
+  const auto invalid = [&](const std::string& message) {
+    io.err << "kapctl change: " << message << "\n";
+    return exit_invalid;
+  };
   std::optional<int> remission_at_most;
   if (const auto t = p.value("--remission-at-most")) {
     if (p.value("--remission")) return usage_error(io, "change", "give --remission or --remission-at-most, not both");
     const auto n = parse_int(*t);
-    if (!n) return usage_error(io, "change", "--remission-at-most: \"" + std::string(*t) + "\" " + n.error().message);
+    if (!n) return invalid("--remission-at-most: \"" + std::string(*t) + "\" " + n.error().message);
     if (const auto id = kap::measures::parse_instrument_id(p.positional()[0])) {
       const auto d = kap::measures::describe_instrument(*id);
       if (!d.response_percent || !d.total_max) {
-        return usage_error(io, "change", "--remission-at-most applies only to symptom scales; " + d.id + " is not one");
+        return invalid("--remission-at-most applies only to symptom scales; " + d.id + " is not one");
       }
       if (*n < 0 || *n > *d.total_max) {
-        return usage_error(io, "change", "--remission-at-most: " + std::to_string(*n) + " is outside " + d.id +
-                                             "'s total range 0-" + std::to_string(*d.total_max));
+        return invalid("--remission-at-most: " + std::to_string(*n) + " is outside " + d.id + "'s total range 0-" +
+                       std::to_string(*d.total_max));
       }
     }
     remission_at_most = *n;

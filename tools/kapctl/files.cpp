@@ -1,5 +1,6 @@
 #include "files.hpp"
 
+#include <kap/detail/code_text.hpp>
 #include <kap/json/reference.hpp>
 
 #include <array>
@@ -113,8 +114,11 @@ std::optional<std::string> read_input(std::string_view command, std::string_view
 }
 
 std::optional<std::string> read_protocol_input(std::string_view command, std::string_view name_or_path, io& io) {
+  // A path that exists is read; so is one that cannot be a reference name (a name is a code:
+  // a-z, 0-9, '-' and '_'), so that "no-such.json" is "cannot read no-such.json: No such file".
   std::error_code ec;
-  if (name_or_path == "-" || std::filesystem::exists(std::filesystem::path(std::string(name_or_path)), ec)) {
+  if (name_or_path == "-" || std::filesystem::exists(std::filesystem::path(std::string(name_or_path)), ec) ||
+      !kap::detail::is_code(name_or_path)) {
     return read_input(command, name_or_path, io, kap::json::protocol_read_limits.max_bytes);
   }
   auto ref = kap::json::reference_protocol_text(name_or_path);

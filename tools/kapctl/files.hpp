@@ -78,7 +78,8 @@ struct loaded_protocol {
 };
 
 /// The text of the protocol a command was given: the file at `name_or_path` ("-" reads standard
-/// input), or, when no file of that name exists, the embedded reference protocol of that name.
+/// input), or, when no file of that name exists and the name is shaped like a reference protocol
+/// name (a code: a-z, 0-9, '-', '_'), the embedded reference protocol of that name.
 /// Every command that takes a protocol resolves it here, so an unknown name is answered the same
 /// way everywhere: "kapctl COMMAND: NAME is not a file, and unknown reference protocol "NAME" (did
 /// you mean ...? known: ...)" on io.err, nullopt, exit_usage (docs/errors.md: unknown_protocol).

@@ -269,12 +269,7 @@ struct sqlite_journal::impl {
                                                    std::to_string(sqlite_journal::schema_version) + ")");
     }
     if (*version == 0) {
-      auto objects = scalar("SELECT count(*) FROM sqlite_schema", "reading the schema");
-      if (!objects) return std::move(objects).error();
-      if (*objects != 0) {
-        return problem(errc::unsupported_schema,
-                       "not a kap journal: a SQLite database with other tables and no kap schema version");
-      }
+      if (auto empty = refuse_foreign_tables(); !empty) return empty;
     } else if (auto id = check_identity(); !id) {
       return id;
     }
@@ -324,12 +319,7 @@ struct sqlite_journal::impl {
     }
     if (!version) return std::move(version).error();
     if (*version == 0) {
-      auto objects = scalar("SELECT count(*) FROM sqlite_schema", "reading the schema");
-      if (!objects) return std::move(objects).error();
-      if (*objects != 0) {
-        return problem(errc::unsupported_schema,
-                       "not a kap journal: a SQLite database with other tables and no kap schema version");
-      }
+      if (auto empty = refuse_foreign_tables(); !empty) return empty;
       const auto size = std::filesystem::file_size(path, ec);
       return problem(errc::corrupt, !ec && size == 0
                                         ? "not a kap journal: the file is empty (0 bytes)"
@@ -345,6 +335,18 @@ struct sqlite_journal::impl {
                                " is older than this kap's; open it for appending once to upgrade it");
     }
     return check_identity();
+  }
+
+  // A database without kap's schema version: refused when it holds tables of its own (someone
+  // else's database), fine when it holds none.
+  result<void> refuse_foreign_tables() {
+    auto objects = scalar("SELECT count(*) FROM sqlite_schema", "reading the schema");
+    if (!objects) return std::move(objects).error();
+    if (*objects != 0) {
+      return problem(errc::unsupported_schema,
+                     "not a kap journal: a SQLite database with other tables and no kap schema version");
+    }
+    return {};
   }
 
   result<void> check_identity() {

@@ -111,9 +111,10 @@ class KapConan(ConanFile):
 
         core = self.cpp_info.components["core"]
         core.set_property("cmake_target_name", "kap::core")
-        core.bindirs = []
-        core.libdirs = []
+        core.libs = ["kap_core"]
         core.requires = ["boost::headers"]
+        if not self.options.shared:
+            core.defines = ["KAP_CORE_STATIC_DEFINE"]
 
         log = self.cpp_info.components["log"]
         log.set_property("cmake_target_name", "kap::log")

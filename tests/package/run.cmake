@@ -10,6 +10,10 @@
 #   out, the build log must hold no warning, and only the exported API may be visible in the
 #   shared libraries. Then turns KAP_INSTALL on in the same build (no recompilation), installs,
 #   moves the prefix and builds and runs test_package/ against the shared install.
+# MODE=header_only: builds kap from source with KAP_HEADER_ONLY=ON (kap::core without a library),
+#   installs and moves it, and builds the consumer in this folder with examples/getting_started.cpp
+#   against it. The install must hold no libkap_core, and the consumer's own object file must
+#   define the engine (kap::validate) that a compiled install's users only reference.
 cmake_minimum_required(VERSION 3.21)
 foreach(v KAP_SOURCE_DIR WORK_DIR GENERATOR)
   if(NOT DEFINED ${v})
@@ -144,6 +148,41 @@ if(MODE STREQUAL "subproject")
   return()
 endif()
 
+if(MODE STREQUAL "header_only")
+  file(REMOVE_RECURSE "${WORK_DIR}")
+  set(build "${WORK_DIR}/kap")
+  set(stage "${WORK_DIR}/stage")
+  set(moved "${WORK_DIR}/moved")
+  set(launcher "")
+  find_program(CCACHE ccache)
+  if(CCACHE)
+    set(launcher "-DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE}")
+  endif()
+  run_checked(${CMAKE_COMMAND} -S "${KAP_SOURCE_DIR}" -B "${build}" -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Release -DKAP_HEADER_ONLY=ON
+    -DKAP_BUILD_TESTS=OFF -DKAP_BUILD_EXAMPLES=OFF -DKAP_BUILD_TOOLS=OFF -DKAP_INSTALL=ON
+    -DKAP_WITH_JOURNAL=OFF -DKAP_WITH_EXPORT=OFF ${launcher})
+  run_checked(${CMAKE_COMMAND} --build "${build}")
+  run_checked(${CMAKE_COMMAND} --install "${build}" --prefix "${stage}")
+  file(RENAME "${stage}" "${moved}")
+  check_relocatable("${moved}" "${build}" "${stage}" "${KAP_SOURCE_DIR}")
+  file(GLOB_RECURSE core_libs "${moved}/*libkap_core*")
+  if(core_libs)
+    message(FATAL_ERROR "a header-only install holds a kap::core library: ${core_libs}")
+  endif()
+  build_and_run("${CMAKE_CURRENT_LIST_DIR}" "${WORK_DIR}/consumer" "${moved}" "consumer ok"
+    "-DKAP_CONSUMER_EXAMPLE=${KAP_SOURCE_DIR}/examples/getting_started.cpp")
+  run_checked("${WORK_DIR}/consumer/kap_example")
+  file(GLOB_RECURSE consumer_obj "${WORK_DIR}/consumer/*consumer.cpp.o")
+  find_program(NM nm REQUIRED)
+  run_checked(${NM} -C --defined-only "${consumer_obj}")
+  if(NOT last_output MATCHES "kap::validate\\(kap::protocol\\)")
+    message(FATAL_ERROR "the consumer does not compile the engine (kap::validate) itself:\n${last_output}")
+  endif()
+  message(STATUS "header-only package test passed: ${moved}")
+  return()
+endif()
+
 if(NOT DEFINED KAP_BINARY_DIR)
   message(FATAL_ERROR "run.cmake: KAP_BINARY_DIR is not set")
 endif()
@@ -160,6 +199,13 @@ check_relocatable("${moved}" "${KAP_BINARY_DIR}" "${stage}" "${KAP_SOURCE_DIR}")
 build_and_run("${CMAKE_CURRENT_LIST_DIR}" "${WORK_DIR}/consumer" "${moved}" "consumer ok" ${consumer_flags})
 build_and_run("${KAP_SOURCE_DIR}/test_package" "${WORK_DIR}/test_package" "${moved}" "test_package ok"
   ${consumer_flags})
+# A compiled install: the consumer references the engine and the library defines it.
+file(GLOB_RECURSE consumer_obj "${WORK_DIR}/consumer/*consumer.cpp.o")
+find_program(NM nm REQUIRED)
+run_checked(${NM} -C --defined-only "${consumer_obj}")
+if(last_output MATCHES "kap::validate\\(kap::protocol\\)")
+  message(FATAL_ERROR "the consumer compiled kap::validate itself, though kap::core is compiled")
+endif()
 
 # A component that does not exist must fail cleanly.
 run_checked(${CMAKE_COMMAND} -S "${CMAKE_CURRENT_LIST_DIR}/bogus-component" -B "${WORK_DIR}/bogus"

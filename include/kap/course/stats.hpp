@@ -22,15 +22,11 @@
 
 #include <kap/core/error.hpp>
 #include <kap/core/result.hpp>
-#include <kap/detail/stats/distributions.hpp>
+#include <kap/core/config.hpp>
 
 #include <boost/describe/class.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <iterator>
-#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -45,12 +41,7 @@ namespace kap::stats {
 /// Source: Acklam (2003) rational approximation plus one Halley step on `std::erfc`.
 /// @param p a probability in (0, 1)
 /// @return z, accurate to about 1e-15; `errc::out_of_range` when p is not in (0, 1)
-[[nodiscard]] inline result<double> normal_quantile(double p) {
-  if (!(p > 0.0 && p < 1.0)) {
-    return error{errc::out_of_range, "normal_quantile: p " + detail::format_number(p) + " is outside (0, 1)"};
-  }
-  return detail::normal_quantile(p);
-}
+[[nodiscard]] KAP_CORE_API result<double> normal_quantile(double p);
 
 /// The quantile of Student's t distribution: the t with P(T <= t) = p, for `df` degrees of
 /// freedom (any real df > 0).
@@ -60,16 +51,7 @@ namespace kap::stats {
 /// @param df degrees of freedom, finite and > 0
 /// @return t, accurate to about 4e-13 relative; `errc::out_of_range` for p outside (0, 1) or a
 ///         df that is not a finite positive number
-[[nodiscard]] inline result<double> t_quantile(double p, double df) {
-  if (!(p > 0.0 && p < 1.0)) {
-    return error{errc::out_of_range, "t_quantile: p " + detail::format_number(p) + " is outside (0, 1)"};
-  }
-  if (!(df > 0.0 && std::isfinite(df))) {
-    return error{errc::out_of_range, "t_quantile: df " + detail::format_number(df) + " is outside (0, inf)"};
-  }
-  if (p == 0.5) return 0.0;
-  return p > 0.5 ? detail::t_upper_quantile(1.0 - p, df) : -detail::t_upper_quantile(p, df);
-}
+[[nodiscard]] KAP_CORE_API result<double> t_quantile(double p, double df);
 
 // --- proportions -----------------------------------------------------------------------------
 
@@ -94,25 +76,7 @@ BOOST_DESCRIBE_STRUCT(proportion, (), (successes, n, estimate, lower, upper))
 /// @param confidence the coverage, in (0, 1)
 /// @return the interval; `errc::missing_item` when n is 0, `errc::out_of_range` when successes > n
 ///         or the confidence is outside (0, 1)
-[[nodiscard]] inline result<proportion> wilson(std::size_t successes, std::size_t n, double confidence = 0.95) {
-  if (auto e = detail::check_confidence("wilson", confidence)) return *std::move(e);
-  if (n == 0) return error{errc::missing_item, "wilson: needs at least 1 trial, got n = 0"};
-  if (successes > n) {
-    return error{errc::out_of_range,
-                 "wilson: successes " + std::to_string(successes) + " exceed n " + std::to_string(n)};
-  }
-  const double z = -detail::normal_quantile((1.0 - confidence) / 2.0);
-  const double nd = static_cast<double>(n);
-  const double p = static_cast<double>(successes) / nd;
-  const double z2 = z * z;
-  const double denom = 1.0 + z2 / nd;
-  const double centre = (p + z2 / (2.0 * nd)) / denom;
-  const double half = z / denom * std::sqrt(p * (1.0 - p) / nd + z2 / (4.0 * nd * nd));
-  proportion out{successes, n, p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
-  if (successes == 0) out.lower = 0.0;
-  if (successes == n) out.upper = 1.0;
-  return out;
-}
+[[nodiscard]] KAP_CORE_API result<proportion> wilson(std::size_t successes, std::size_t n, double confidence = 0.95);
 
 /// The difference of two independent proportions, p1 - p2, with its confidence interval.
 struct proportion_difference {
@@ -135,24 +99,8 @@ BOOST_DESCRIBE_STRUCT(proportion_difference, (), (difference, lower, upper))
 /// @param confidence the coverage, in (0, 1)
 /// @return the difference and interval; `errc::missing_item` when n1 or n2 is 0,
 ///         `errc::out_of_range` when x1 > n1, x2 > n2 or the confidence is outside (0, 1)
-[[nodiscard]] inline result<proportion_difference> newcombe(std::size_t x1, std::size_t n1, std::size_t x2,
-                                                            std::size_t n2, double confidence = 0.95) {
-  if (auto e = detail::check_confidence("newcombe", confidence)) return *std::move(e);
-  if (n1 == 0) return error{errc::missing_item, "newcombe: needs at least 1 trial in arm 1, got n1 = 0"};
-  if (n2 == 0) return error{errc::missing_item, "newcombe: needs at least 1 trial in arm 2, got n2 = 0"};
-  if (x1 > n1) {
-    return error{errc::out_of_range, "newcombe: x1 " + std::to_string(x1) + " exceeds n1 " + std::to_string(n1)};
-  }
-  if (x2 > n2) {
-    return error{errc::out_of_range, "newcombe: x2 " + std::to_string(x2) + " exceeds n2 " + std::to_string(n2)};
-  }
-  const proportion a = *wilson(x1, n1, confidence);
-  const proportion b = *wilson(x2, n2, confidence);
-  const double d = a.estimate - b.estimate;
-  const double delta = std::hypot(a.estimate - a.lower, b.upper - b.estimate);
-  const double epsilon = std::hypot(a.upper - a.estimate, b.estimate - b.lower);
-  return proportion_difference{d, std::max(-1.0, d - delta), std::min(1.0, d + epsilon)};
-}
+[[nodiscard]] KAP_CORE_API result<proportion_difference> newcombe(std::size_t x1, std::size_t n1, std::size_t x2,
+                                                            std::size_t n2, double confidence = 0.95);
 
 // --- means and effect sizes ------------------------------------------------------------------
 
@@ -175,19 +123,7 @@ BOOST_DESCRIBE_STRUCT(mean_interval, (), (n, mean, sd, lower, upper))
 /// @return n, mean, SD and interval; `errc::missing_item` for fewer than 2 values,
 ///         `errc::out_of_range` for a non-finite value or a confidence outside (0, 1)
 /// Complexity: linear in the number of values.
-[[nodiscard]] inline result<mean_interval> mean_ci(std::span<const double> values, double confidence = 0.95) {
-  if (auto e = detail::check_confidence("mean_ci", confidence)) return *std::move(e);
-  if (values.size() < 2) {
-    return error{errc::missing_item, "mean_ci: needs at least 2 values, got " + std::to_string(values.size())};
-  }
-  if (auto e = detail::check_finite("mean_ci", "values", values)) return *std::move(e);
-  const detail::moments m = detail::moments_of(values);
-  const double nd = static_cast<double>(values.size());
-  const double sd = std::sqrt(m.sum_squares / (nd - 1.0));
-  const double t = detail::t_upper_quantile((1.0 - confidence) / 2.0, nd - 1.0);
-  const double half = t * sd / std::sqrt(nd);
-  return mean_interval{values.size(), m.mean, sd, m.mean - half, m.mean + half};
-}
+[[nodiscard]] KAP_CORE_API result<mean_interval> mean_ci(std::span<const double> values, double confidence = 0.95);
 
 /// Cohen's d_z for paired observations: the mean of the differences `after - before` divided by
 /// their standard deviation. A fall in a symptom score gives a negative d_z.
@@ -198,25 +134,7 @@ BOOST_DESCRIBE_STRUCT(mean_interval, (), (n, mean, sd, lower, upper))
 /// @return d_z; `errc::wrong_item_count` when the spans differ in length, `errc::missing_item`
 ///         for fewer than 2 pairs, `errc::out_of_range` for a non-finite value or when the
 ///         differences have zero variance
-[[nodiscard]] inline result<double> cohen_dz(std::span<const double> before, std::span<const double> after) {
-  if (before.size() != after.size()) {
-    return error{errc::wrong_item_count, "cohen_dz: before has " + std::to_string(before.size()) +
-                                             " values but after has " + std::to_string(after.size())};
-  }
-  if (before.size() < 2) {
-    return error{errc::missing_item, "cohen_dz: needs at least 2 pairs, got " + std::to_string(before.size())};
-  }
-  if (auto e = detail::check_finite("cohen_dz", "before", before)) return *std::move(e);
-  if (auto e = detail::check_finite("cohen_dz", "after", after)) return *std::move(e);
-  std::vector<double> diff(before.size());
-  for (std::size_t i = 0; i < diff.size(); ++i) diff[i] = after[i] - before[i];
-  const detail::moments m = detail::moments_of(diff);
-  if (!(m.sum_squares > 0.0)) {
-    return error{errc::out_of_range, "cohen_dz: the differences have zero variance, so d_z is undefined"};
-  }
-  const double sd = std::sqrt(m.sum_squares / static_cast<double>(diff.size() - 1));
-  return m.mean / sd;
-}
+[[nodiscard]] KAP_CORE_API result<double> cohen_dz(std::span<const double> before, std::span<const double> after);
 
 /// Hedges' g for two independent groups: (mean_a - mean_b) / pooled SD, times the small-sample
 /// correction J = 1 - 3 / (4 (n_a + n_b) - 9).
@@ -226,25 +144,7 @@ BOOST_DESCRIBE_STRUCT(mean_interval, (), (n, mean, sd, lower, upper))
 /// @param b the values of the second group, all finite, at least 2
 /// @return g; `errc::missing_item` when a group has fewer than 2 values, `errc::out_of_range`
 ///         for a non-finite value or when the pooled SD is 0
-[[nodiscard]] inline result<double> hedges_g(std::span<const double> a, std::span<const double> b) {
-  if (a.size() < 2) {
-    return error{errc::missing_item, "hedges_g: group a needs at least 2 values, got " + std::to_string(a.size())};
-  }
-  if (b.size() < 2) {
-    return error{errc::missing_item, "hedges_g: group b needs at least 2 values, got " + std::to_string(b.size())};
-  }
-  if (auto e = detail::check_finite("hedges_g", "a", a)) return *std::move(e);
-  if (auto e = detail::check_finite("hedges_g", "b", b)) return *std::move(e);
-  const detail::moments ma = detail::moments_of(a);
-  const detail::moments mb = detail::moments_of(b);
-  const double n = static_cast<double>(a.size() + b.size());
-  const double pooled = std::sqrt((ma.sum_squares + mb.sum_squares) / (n - 2.0));
-  if (!(pooled > 0.0)) {
-    return error{errc::out_of_range, "hedges_g: the pooled standard deviation is 0, so g is undefined"};
-  }
-  const double j = 1.0 - 3.0 / (4.0 * n - 9.0);
-  return j * (ma.mean - mb.mean) / pooled;
-}
+[[nodiscard]] KAP_CORE_API result<double> hedges_g(std::span<const double> a, std::span<const double> b);
 
 // --- Kaplan-Meier ----------------------------------------------------------------------------
 
@@ -303,74 +203,8 @@ BOOST_DESCRIBE_STRUCT(km_curve, (), (n, events, steps, median, median_lower, med
 /// @return the curve; `errc::missing_item` when there are no observations, `errc::out_of_range`
 ///         for a negative or non-finite time or a confidence outside (0, 1)
 /// Complexity: O(n log n) (one sort of a copy of the observations).
-[[nodiscard]] inline result<km_curve> kaplan_meier(std::span<const km_observation> observations,
-                                                   double confidence = 0.95) {
-  if (auto e = detail::check_confidence("kaplan_meier", confidence)) return *std::move(e);
-  if (observations.empty()) return error{errc::missing_item, "kaplan_meier: needs at least 1 observation, got 0"};
-  for (std::size_t i = 0; i < observations.size(); ++i) {
-    const double t = observations[i].time;
-    if (!std::isfinite(t)) {
-      return error{errc::out_of_range, "kaplan_meier: observations[" + std::to_string(i) + "].time is not finite"};
-    }
-    if (t < 0.0) {
-      return error{errc::out_of_range, "kaplan_meier: observations[" + std::to_string(i) + "].time " +
-                                           detail::format_number(t) + " is negative"};
-    }
-  }
-  std::vector<km_observation> sorted(observations.begin(), observations.end());
-  std::sort(sorted.begin(), sorted.end(),
-            [](const km_observation& x, const km_observation& y) { return x.time < y.time; });
-
-  const double z = -detail::normal_quantile((1.0 - confidence) / 2.0);
-  km_curve out;
-  out.n = sorted.size();
-  double s = 1.0;
-  double greenwood = 0.0;  // sum d / (n (n - d))
-  std::size_t at_risk = sorted.size();
-  for (std::size_t i = 0; i < sorted.size();) {
-    km_step step;
-    step.time = sorted[i].time;
-    step.at_risk = at_risk;
-    for (; i < sorted.size() && sorted[i].time == step.time; ++i) {
-      if (sorted[i].event) {
-        ++step.events;
-      } else {
-        ++step.censored;
-      }
-    }
-    if (step.events > 0) {
-      const double n = static_cast<double>(at_risk);
-      const double d = static_cast<double>(step.events);
-      s *= (n - d) / n;
-      if (at_risk > step.events) greenwood += d / (n * (n - d));
-    }
-    step.survival = s;
-    if (s <= 0.0) {
-      // Greenwood's variance is infinite once everyone at risk has responded: the data bound S
-      // from below by 0 and from above by nothing new, so the upper limit stays where it was.
-      step.lower = 0.0;
-      step.upper = out.steps.empty() ? 1.0 : out.steps.back().upper;
-    } else if (s >= 1.0) {
-      step.lower = 1.0;
-      step.upper = 1.0;
-    } else {
-      const double w = z * std::sqrt(greenwood) / std::fabs(std::log(s));
-      step.lower = std::pow(s, std::exp(w));
-      step.upper = std::pow(s, std::exp(-w));
-    }
-    out.events += step.events;
-    at_risk -= step.events + step.censored;
-    out.steps.push_back(step);
-  }
-
-  constexpr double half = 0.5 + 1e-12;
-  for (const km_step& st : out.steps) {
-    if (!out.median && st.survival <= half) out.median = st.time;
-    if (!out.median_lower && st.lower <= half) out.median_lower = st.time;
-    if (!out.median_upper && st.upper <= half) out.median_upper = st.time;
-  }
-  return out;
-}
+[[nodiscard]] KAP_CORE_API result<km_curve> kaplan_meier(std::span<const km_observation> observations,
+                                                   double confidence = 0.95);
 
 /// The Kaplan-Meier survival at time `t`: that of the last step at or before t, 1 before the
 /// first step, and the last step's beyond it.
@@ -379,13 +213,7 @@ BOOST_DESCRIBE_STRUCT(km_curve, (), (n, events, steps, median, median_lower, med
 /// @param t the time; NaN gives NaN
 /// @return S(t) in [0, 1]
 /// Complexity: logarithmic in the number of steps.
-[[nodiscard]] inline double survival_at(const km_curve& curve, double t) noexcept {
-  if (std::isnan(t)) return std::numeric_limits<double>::quiet_NaN();
-  const auto it = std::upper_bound(curve.steps.begin(), curve.steps.end(), t,
-                                   [](double x, const km_step& st) { return x < st.time; });
-  if (it == curve.steps.begin()) return 1.0;
-  return std::prev(it)->survival;
-}
+[[nodiscard]] KAP_CORE_API double survival_at(const km_curve& curve, double t) noexcept;
 
 // --- completeness ----------------------------------------------------------------------------
 
@@ -406,17 +234,12 @@ BOOST_DESCRIBE_STRUCT(completeness, (), (total, usable, excluded_by_reason))
 /// @param reasons one entry per course; "" marks a usable course
 /// @return the counts; total == usable + the sum of excluded_by_reason. Cannot fail.
 /// Complexity: O(n log r) for n courses and r distinct reasons.
-[[nodiscard]] inline completeness summarize_completeness(std::span<const std::string> reasons) {
-  completeness out;
-  out.total = reasons.size();
-  for (const std::string& reason : reasons) {
-    if (reason.empty()) {
-      ++out.usable;
-    } else {
-      ++out.excluded_by_reason[reason];
-    }
-  }
-  return out;
-}
+[[nodiscard]] KAP_CORE_API completeness summarize_completeness(std::span<const std::string> reasons);
 
 }  // namespace kap::stats
+
+// The definitions: compiled into kap::core (src/course/stats.cpp), or, with
+// KAP_HEADER_ONLY, included here.
+#if defined(KAP_HEADER_ONLY)
+#include <kap/course/stats-inl.hpp>
+#endif

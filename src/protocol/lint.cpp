@@ -1,0 +1,2 @@
+// kap/protocol/lint.hpp, compiled once into kap::core (see kap/core/config.hpp).
+#include <kap/protocol/lint-inl.hpp>

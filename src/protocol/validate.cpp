@@ -1,0 +1,2 @@
+// check_protocol and validate, compiled once into kap::core (see kap/core/config.hpp).
+#include <kap/protocol/validate-inl.hpp>

@@ -29,7 +29,7 @@ void show_board(kap::journal& j, const kap::session_id& id, std::string_view nex
     std::cout << "   journal: " << rep.error().message << "\n";
     return;
   }
-  const kap::session& s = rep->session;
+  const kap::session& s = *rep->session;
   std::cout << "   [" << kap::format_rfc3339(now) << "] phase " << s.phase();
   const auto blockers = s.blockers(next, now);
   std::cout << (blockers.empty() ? ", may move to " : ", before ") << next << (blockers.empty() ? "\n" : ":\n");

@@ -7,6 +7,8 @@
 
 #include <kap/core/enum_name.hpp>
 #include <kap/json.hpp>
+#include <kap/protocol/validate.hpp>
+#include <kap/session/session.hpp>
 
 #include <sqlite3.h>
 
@@ -942,11 +944,11 @@ struct sqlite_journal::impl {
       protocol = std::move(*p);
     }
 
-    replay_report rep{kap::session(protocol, id, log()), {}, 0, 0};
+    replay_report rep{std::make_shared<kap::session>(protocol, id, log()), {}, 0, 0};
     {
       reset_on_exit count_guard(count_rows);
       count_rows.bind(1, s->sid);
-      if (count_rows.step() == SQLITE_ROW) rep.session.reserve(static_cast<std::size_t>(count_rows.int64(0)));
+      if (count_rows.step() == SQLITE_ROW) rep.session->reserve(static_cast<std::size_t>(count_rows.int64(0)));
     }
     // Rows are decoded a block at a time and then applied: decoding and the engine each stay
     // in the instruction cache for a whole block instead of evicting each other at every row.
@@ -963,7 +965,7 @@ struct sqlite_journal::impl {
     auto apply_block = [&]() -> result<void> {
       for (std::size_t i = 0; i < filled; ++i) {
         pending& row = rows[i];
-        decision d = rep.session.apply(row.event);
+        decision d = rep.session->apply(row.event);
         if (d.accepted()) {
           ++rep.accepted;
         } else {

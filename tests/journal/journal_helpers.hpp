@@ -6,6 +6,8 @@
 
 #include <kap/journal/sqlite_journal.hpp>
 #include <kap/json.hpp>
+#include <kap/protocol/validate.hpp>
+#include <kap/session/session.hpp>
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>

@@ -242,16 +242,16 @@ TEST(SqliteJournal, ReplayRederivesEveryDecision) {
   EXPECT_TRUE(rep->consistent());
   EXPECT_EQ(rep->accepted, 26U);
   EXPECT_EQ(rep->rejected, 4U);
-  EXPECT_EQ(rep->session.phase(), "discharge");
-  EXPECT_TRUE(rep->session.closed());
+  EXPECT_EQ(rep->session->phase(), "discharge");
+  EXPECT_TRUE(rep->session->closed());
   // ... and under the same protocol offered by the caller: the same state.
   auto again = j.replay(session_id{"S-1"}, test::test_protocol());
   ASSERT_TRUE(again) << again.error().message;
-  EXPECT_EQ(again->session.snapshot(), rep->session.snapshot());
+  EXPECT_EQ(again->session->snapshot(), rep->session->snapshot());
 
   session reference(test::test_protocol(), session_id{"S-1"});
   for (const auto& e : test::scenario("full-session")) (void)reference.apply(e);
-  EXPECT_EQ(rep->session.snapshot(), reference.snapshot());
+  EXPECT_EQ(rep->session->snapshot(), reference.snapshot());
 }
 
 TEST(SqliteJournal, ReplayReportsAStoredDecisionThatDiffers) {

@@ -5,6 +5,7 @@
 #include <kap/export/fhir.hpp>
 #if KAP_KAPCTL_JOURNAL
 #include <kap/journal/sqlite_journal.hpp>
+#include <kap/session/session.hpp>
 #endif
 
 #include <filesystem>
@@ -54,7 +55,7 @@ kap::result<kap::fhir::session_input> load_session(kap::journal& j, const kap::s
   if (!rep) return std::move(rep).error();
   kap::fhir::session_input in;
   in.session = id;
-  in.protocol = kap::reports::summarize_protocol(rep->session.definition());
+  in.protocol = kap::reports::summarize_protocol(rep->session->definition());
   in.protocol_version = info.protocol_version;
   for (auto& r : *rows) {
     in.events.push_back(std::move(r.event));

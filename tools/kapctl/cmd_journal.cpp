@@ -5,6 +5,7 @@
 
 #include <kap/core/enum_name.hpp>
 #include <kap/journal/sqlite_journal.hpp>
+#include <kap/session/session.hpp>
 #include <kap/json.hpp>
 
 #include <boost/describe/class.hpp>
@@ -335,7 +336,7 @@ int journal_replay(std::span<const std::string_view> args, io& io) {
     if (!d.derived.message.empty()) out.derived_message = d.derived.message;
     io.out << kap::json::to_string(difference_line{std::move(out)}) << "\n";
   }
-  io.out << summary_line(rep->session, rep->accepted, rep->rejected, at) << "\n";
+  io.out << summary_line(*rep->session, rep->accepted, rep->rejected, at) << "\n";
   return rep->consistent() ? exit_ok : exit_invalid;
 }
 

@@ -6,6 +6,7 @@
 #include <kap/course/cohort.hpp>
 #include <kap/export/report.hpp>
 #include <kap/json.hpp>
+#include <kap/session/session.hpp>
 #include <kap/measures/score.hpp>
 
 #if KAP_KAPCTL_JOURNAL
@@ -165,7 +166,7 @@ int report_session(std::span<const std::string_view> args, io& io) {
 
   kap::reports::session_report_input in;
   in.session = id->str();
-  in.protocol = kap::reports::summarize_protocol(rep->session.definition());
+  in.protocol = kap::reports::summarize_protocol(rep->session->definition());
   in.synthetic = synthetic_id(id->str());
   for (auto& r : *rows) {
     in.events.push_back(std::move(r.event));

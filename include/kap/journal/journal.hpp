@@ -29,11 +29,8 @@
 #include <kap/core/ids.hpp>
 #include <kap/core/result.hpp>
 #include <kap/journal_export.hpp>
-#include <kap/protocol/protocol.hpp>
-#include <kap/protocol/validate.hpp>
 #include <kap/session/decision.hpp>
 #include <kap/session/events.hpp>
-#include <kap/session/session.hpp>
 
 #include <boost/describe/class.hpp>
 
@@ -46,6 +43,12 @@
 #include <vector>
 
 namespace kap {
+
+// Declared only: the journal's interface names them, and a program that calls the engine or
+// validate includes <kap/session.hpp> or <kap/protocol/validate.hpp> itself.
+struct protocol;            ///< a protocol's data (kap/protocol/protocol.hpp)
+class validated_protocol;   ///< a protocol validate accepted (kap/protocol/validate.hpp)
+class session;              ///< the session engine (kap/session/session.hpp)
 
 /// What `journal::append` answers for one event.
 ///
@@ -109,7 +112,9 @@ struct replay_difference {
 /// The outcome of a replay: the session rebuilt from the stored events, and every decision that
 /// came out differently from the stored one (none when the engine and the record agree).
 struct replay_report {
-  kap::session session;                        ///< the session after every stored event
+  /// The session after every stored event (never null in a returned report). Include
+  /// <kap/session/session.hpp> to use it; the journal's header only declares the class.
+  std::shared_ptr<kap::session> session;
   std::vector<replay_difference> differences;  ///< in row order
   std::size_t accepted = 0;                    ///< events the replay accepted
   std::size_t rejected = 0;                    ///< events the replay rejected

@@ -18,7 +18,6 @@
 #include <kap/core/result.hpp>
 #include <kap/journal/journal.hpp>
 #include <kap/journal_export.hpp>
-#include <kap/protocol/validate.hpp>
 
 #include <boost/describe/enum.hpp>
 

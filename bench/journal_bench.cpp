@@ -21,6 +21,8 @@
 // test uses a small one).
 #include <kap/journal/sqlite_journal.hpp>
 #include <kap/json.hpp>
+#include <kap/protocol/validate.hpp>
+#include <kap/session/session.hpp>
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>

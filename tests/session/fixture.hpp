@@ -12,29 +12,6 @@
 #include <sstream>
 #include <string>
 
-namespace kap::detail {
-
-/// What the tests may see and switch inside a session.
-struct session_test_access {
-  /// Sends every later event of `s` down the full path, never the quiet one.
-  static void full_path_only(session& s) {
-    s.quiet_path_ = false;
-    s.quiet_until_ = timestamp::min();
-  }
-  /// True when a reading at `t` would be judged for the quiet path.
-  static bool quiet_at(const session& s, timestamp t) { return t < s.quiet_until_; }
-  /// True when `e` would take the quiet path if its earlier checks (session, duplicate, order,
-  /// permission) pass.
-  static bool quiet_reading(const session& s, const event& e) {
-    const auto* v = std::get_if<events::vitals>(&e.body);
-    if (!v || !quiet_at(s, e.at)) return false;
-    const auto values = session::values_of(*v);
-    return values.present != 0 && session::within_bounds(values, s.quiet_bounds_);
-  }
-};
-
-}  // namespace kap::detail
-
 namespace kap::test {
 
 inline std::string read_file(const std::string& path) {

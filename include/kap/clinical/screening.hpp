@@ -19,6 +19,9 @@ namespace kap {
 /// The oldest age, in years, kap takes as plausible: a screening age above it is refused
 /// (`session::apply`), and age bands of hold limits must start at or below it (`validate`).
 inline constexpr int max_plausible_age = 130;
+/// The heaviest body weight, in kilograms, kap takes as plausible: a screening weight above it
+/// (or at or below 0) is refused (`session::apply`).
+inline constexpr double max_plausible_weight_kg = 500;
 
 /// How a present contraindication counts.
 enum class tier { absolute, relative };

@@ -54,6 +54,14 @@ BOOST_DESCRIBE_STRUCT(vitals_limits, (),
                       (systolic_max, diastolic_max, systolic_min, heart_rate_min, heart_rate_max, spo2_min,
                        respiratory_rate_min, respiratory_rate_max))
 
+/// Plausibility bounds on vitals values: a reading above one (or below 0) is refused by the
+/// session engine as a data error (`errc::out_of_range`), not judged against the protocol.
+inline constexpr double max_plausible_systolic = 300;  ///< mmHg
+inline constexpr double max_plausible_diastolic = 250;  ///< mmHg
+inline constexpr double max_plausible_heart_rate = 300;  ///< beats per minute
+inline constexpr double max_plausible_spo2 = 100;  ///< percent
+inline constexpr double max_plausible_respiratory_rate = 100;  ///< breaths per minute
+
 /// The parameter a violation concerns.
 enum class vital_sign { blood_pressure, heart_rate, spo2, respiratory_rate };
 BOOST_DESCRIBE_ENUM(vital_sign, blood_pressure, heart_rate, spo2, respiratory_rate)

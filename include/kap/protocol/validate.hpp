@@ -17,6 +17,7 @@
 #include <kap/core/config.hpp>
 #include <kap/core/enum_name.hpp>
 #include <kap/core/result.hpp>
+#include <kap/protocol/detail/engine_tables.hpp>
 #include <kap/protocol/protocol.hpp>
 
 #include <boost/describe/class.hpp>
@@ -48,21 +49,6 @@ BOOST_DESCRIBE_STRUCT(problem, (), (path, message))
 /// Every problem in a protocol definition (empty when it is valid).
 [[nodiscard]] KAP_CORE_API std::vector<problem> check_protocol(const protocol& p);
 
-namespace detail {
-/// Lookup tables `kap::session` uses, built once per validated protocol (not per session).
-struct engine_tables {
-  int initial = 0;  ///< the initial phase's index
-  std::array<std::uint32_t, event_type_count> may_record{};  ///< per event type: a bit per role allowed to record it
-  std::vector<unsigned char> vitals_active;  ///< [schedule * phases + phase]: the vitals schedule is active there
-  std::vector<int> measure_phase;            ///< per measure schedule: its phase's index
-  /// Every scheduled check by a small number, so open alerts are matched to checks without
-  /// comparing strings; checks of the same name share a number (and an alert).
-  std::vector<std::string> check_names;
-  std::uint32_t vitals_check = 0;            ///< the number of "vitals"
-  std::vector<std::uint32_t> dose_check_id;  ///< per dose check: its number
-  std::vector<std::uint32_t> measure_id;     ///< per measure schedule: its number
-};
-}  // namespace detail
 
 /// A protocol that passed `validate()`, with lookup tables the engine uses. Immutable; cheap to
 /// share between sessions through `std::shared_ptr<const validated_protocol>`.
@@ -99,10 +85,11 @@ class KAP_CORE_API validated_protocol {
   [[nodiscard]] const std::string& aborted_phase() const noexcept { return p_.phases[aborted_].id; }
   /// True when the protocol holds a C++ predicate and so cannot be written as JSON.
   [[nodiscard]] bool serialisable() const noexcept { return serialisable_; }
- private:
-  friend class session;  // reads engine_tables()
-  /// The session engine's lookup tables.
+  /// The lookup tables the session engine reads, built once here rather than per session. Not a
+  /// stable interface (kap::detail): programs other than the engine have no use for it.
   [[nodiscard]] const detail::engine_tables& engine_tables() const noexcept { return tables_; }
+
+ private:
 
   friend result<validated_protocol> validate(protocol p);
   explicit validated_protocol(protocol p);

@@ -3,7 +3,7 @@
 // late in a very long session against one early in it.
 #include "alloc_counter.hpp"
 
-#include <kap/detail/hash.hpp>
+#include <kap/core/detail/hash.hpp>
 #include <kap/json.hpp>
 #include <kap/session/session.hpp>
 

@@ -3,7 +3,7 @@
 
 A declaration counts as documented when the line before it (skipping `template <...>` and
 attribute-only lines) is a `///` comment, or the declaration line itself carries `///<`.
-Skipped: namespace `detail` and include/kap/detail/, private and protected class members,
+Skipped: namespace `detail` and every `detail/` folder, private and protected class members,
 function bodies, out-of-line member definitions, definitions of functions declared above, enumerators, friends, `= default`/`= delete` members, BOOST_DESCRIBE_* lines,
 static_assert and using-directives, and `*-inl.hpp` files (the definitions of what their header
 declares and documents, compiled into the library unless KAP_HEADER_ONLY). Usage: scripts/undocumented.py [ROOT]; exits 1 if any found.

@@ -5,6 +5,6 @@
 /// Kept out of `kap/kap.hpp` because of its compile cost (see docs/benchmarks.md).
 
 #include <kap/protocol.hpp>
-#include <kap/session/decision.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/decision.hpp>
+#include <kap/events/event.hpp>
 #include <kap/session/session.hpp>

@@ -5,7 +5,7 @@
 
 #include <kap/core/error.hpp>
 #include <kap/core/result.hpp>
-#include <kap/session/decision.hpp>
+#include <kap/events/decision.hpp>
 
 #include <optional>
 #include <string>

@@ -57,7 +57,7 @@ bool codec<event>::read(const boost::json::value& v, event& out, read_error& e) 
   bool known = false;
   if (!read_body(type, obj, out.body, e, consumed, known)) return false;
   if (!known) {
-    // Only a name shaped like a code is echoed (kap/detail/code_text.hpp).
+    // Only a name shaped like a code is echoed (kap/core/detail/code_text.hpp).
     detail::fail(e, errc::unknown_enum, kap::detail::is_code(type)
                                             ? "unknown event type " + kap::detail::quoted_if_code(type)
                                             : std::string("unknown event type (not an event type name)"));

@@ -137,7 +137,7 @@ TEST(JsonCodec, BadInputNamesThePath) {
   }
 }
 
-// An unknown enum value is quoted only when it is shaped like a code (kap/detail/code_text.hpp):
+// An unknown enum value is quoted only when it is shaped like a code (kap/core/detail/code_text.hpp):
 // free text typed into a role, a route or a severity never reaches the message (issue 20, item 10).
 TEST(JsonCodec, UnknownEnumNamesAreQuotedOnlyWhenShapedLikeACode) {
   auto role = [](const std::string& name) {

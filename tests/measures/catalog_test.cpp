@@ -177,7 +177,7 @@ TEST(Catalog, UnknownIdListsTheKnownOnes) {
   auto r = find_instrument("PHQ9");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, errc::unknown_instrument);
-  // "PHQ9" is not shaped like a code (capitals), so it is not echoed (kap/detail/code_text.hpp).
+  // "PHQ9" is not shaped like a code (capitals), so it is not echoed (kap/core/detail/code_text.hpp).
   EXPECT_EQ(r.error().message,
             "unknown instrument (not an instrument id; known: phq9, gad7, qids-sr16, pcl5, madrs, hamd17, bdi2, cadss, "
             "cssrs-screen, ebi, meq30)");

@@ -1,6 +1,6 @@
 #include "files.hpp"
 
-#include <kap/detail/code_text.hpp>
+#include <kap/core/detail/code_text.hpp>
 #include <kap/json/reference.hpp>
 
 #include <array>

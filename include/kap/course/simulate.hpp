@@ -22,8 +22,8 @@
 #include <kap/core/config.hpp>
 #include <kap/core/result.hpp>
 #include <kap/protocol/validate.hpp>
-#include <kap/session/decision.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/decision.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/class.hpp>
 

@@ -5,7 +5,7 @@
 // (kap/core/config.hpp). KAP_FUNC is `inline` only then.
 
 #include <kap/course/stats.hpp>
-#include <kap/detail/stats/distributions.hpp>
+#include <kap/course/detail/distributions.hpp>
 
 #include <algorithm>
 #include <cmath>

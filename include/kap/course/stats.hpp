@@ -12,7 +12,7 @@
 /// The layer is pure and header-only: functions of spans and counts, no I/O, no clock, no global
 /// state, no dependency beyond std and Boost.Describe (so every result prints as JSON through
 /// `kap::json::to_string`). The normal and t quantiles are computed here (see
-/// kap/detail/stats/distributions.hpp for why and how accurately: 4e-13 relative or better).
+/// kap/course/detail/distributions.hpp for why and how accurately: 4e-13 relative or better).
 ///
 /// Errors follow one rule: too few observations to compute the statistic is
 /// `errc::missing_item`; a value that is not allowed (a confidence outside (0, 1), more successes

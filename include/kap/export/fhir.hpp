@@ -21,8 +21,8 @@
 #include <kap/core/result.hpp>
 #include <kap/export/report.hpp>
 #include <kap/export_export.hpp>
-#include <kap/session/decision.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/decision.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/enum.hpp>
 

@@ -25,8 +25,8 @@
 #include <kap/measures/band.hpp>
 #include <kap/measures/series.hpp>
 #include <kap/protocol/protocol.hpp>
-#include <kap/session/decision.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/decision.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/class.hpp>
 

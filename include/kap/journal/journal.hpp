@@ -29,8 +29,8 @@
 #include <kap/core/ids.hpp>
 #include <kap/core/result.hpp>
 #include <kap/journal_export.hpp>
-#include <kap/session/decision.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/decision.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/class.hpp>
 

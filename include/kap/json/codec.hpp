@@ -33,7 +33,7 @@
 #include <kap/core/ids.hpp>
 #include <kap/core/quantities.hpp>
 #include <kap/core/time.hpp>
-#include <kap/detail/code_text.hpp>
+#include <kap/core/detail/code_text.hpp>
 #include <kap/json_export.hpp>
 
 #include <boost/describe/class.hpp>
@@ -506,7 +506,7 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
     });
     if (!found) {
       // A name shaped like a code is quoted; free text typed into the field is not echoed
-      // (kap/detail/code_text.hpp).
+      // (kap/core/detail/code_text.hpp).
       if (!kap::detail::is_code(s)) {
         return detail::fail(e, errc::unknown_enum,
                             "unknown " + std::string(type) + " (not " + detail::a_or_an_name(type) + ")");

@@ -12,7 +12,7 @@
 /// one of the payload's, and every error of the payload's fields name their path.
 
 #include <kap/json/codec.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/event.hpp>
 
 #include <string>
 #include <string_view>

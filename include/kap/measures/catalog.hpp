@@ -4,12 +4,12 @@
 /// The catalogue: the 11 instruments kap scores, as printable descriptors.
 ///
 /// Numbers (ranges, cut points, thresholds, subscale items) come from the constexpr tables in
-/// kap/detail/measures/tables.hpp that the scorer also uses; this header adds the names, LOINC
+/// kap/measures/detail/tables.hpp that the scorer also uses; this header adds the names, LOINC
 /// codes, licence terms and per-item notes. Building a descriptor allocates, so the scoring fast
 /// path never calls into this header. There is no global registry: each call builds its values.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/instrument.hpp>
 #include <kap/measures/instrument_id.hpp>
 
@@ -176,7 +176,7 @@ inline constexpr std::array<std::string_view, 7> cssrs_labels{"Q1", "Q2", "Q3", 
   d.sources = std::string(t.sources);
 
   // Instrument-specific items, flags and LOINC codes.
-  const std::string item_flag_source = "common practice: flag any answer >= 1 whatever the total (clinical-reference 5.1)";
+  const std::string item_flag_source = "common practice: flag any answer >= 1 whatever the total (docs/instruments.md)";
   switch (id) {
     case instrument_id::phq9:
       for (std::size_t i = 0; i < 9; ++i) d.items[i].loinc = std::string(detail::phq9_item_loinc[i]);
@@ -200,7 +200,7 @@ inline constexpr std::array<std::string_view, 7> cssrs_labels{"Q1", "Q2", "Q3", 
                                   "as Dold et al. 2018, PMC6007240), configurable (score_options)"});
       // Item 16 (weight loss) is scored 0-2; 3 records "not assessed" and is not scored, so the
       // scored range and the not-assessed code are told apart (CamCOPS hamd task;
-      // clinical-reference 5.4). score() accepts 3 and adds 0 for it.
+      // docs/instruments.md, HAM-D17). score() accepts 3 and adds 0 for it.
       d.items[15].max = 2;
       d.items[15].not_assessed = 3;
       d.items[15].note = "3 = not assessed, scores 0";

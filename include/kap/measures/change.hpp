@@ -9,7 +9,7 @@
 /// where one is published, and the Jacobson & Truax (1991) reliable change index with the
 /// clinically significant cut-off and the resulting category (recovered / improved / unchanged /
 /// deteriorated). The RCI needs an SD and a test-retest reliability; the catalogue ships defaults
-/// only where clinical-reference gives them, and callers may override both. When either is
+/// only where a published source gives them (docs/instruments.md), and callers may override both. When either is
 /// unknown, the RCI keys and `category` are absent rather than guessed.
 ///
 /// Response, remission, cut-off and category apply to symptom scales only (PHQ-9, GAD-7,
@@ -18,8 +18,8 @@
 /// integer total to compare.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/change_rules.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/change_rules.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/instrument_id.hpp>
 
 #include <boost/describe/class.hpp>

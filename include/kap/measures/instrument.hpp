@@ -7,7 +7,7 @@
 /// ranges, the published bands, flags and subscales, LOINC codes, licence status, and the
 /// figures change analytics use by default (SD, test-retest reliability, MCID, clinical cut-off,
 /// remission rules), each number paired with the source it comes from. Descriptors are built
-/// from the same constexpr tables the scorer reads (kap/detail/measures/tables.hpp), so the
+/// from the same constexpr tables the scorer reads (kap/measures/detail/tables.hpp), so the
 /// catalogue cannot disagree with the scoring. Every struct here is described for JSON.
 
 #include <kap/measures/band.hpp>

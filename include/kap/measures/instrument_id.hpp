@@ -9,7 +9,7 @@
 /// use. The enum is deliberately not described: it travels as the catalogue id string.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/code_text.hpp>
+#include <kap/core/detail/code_text.hpp>
 
 #include <array>
 #include <cstdint>
@@ -77,7 +77,7 @@ namespace detail {
 /// Looks up an instrument by its catalogue id (exact, case-sensitive).
 /// @param text the id, e.g. "phq9"
 /// @return the instrument, or `errc::unknown_instrument` with a message that lists the known ids
-///         and quotes the text only when it is shaped like a code (kap/detail/code_text.hpp: free
+///         and quotes the text only when it is shaped like a code (kap/core/detail/code_text.hpp: free
 ///         text typed into an event's `instrument` is never echoed)
 [[nodiscard]] inline result<instrument_id> parse_instrument_id(std::string_view text) {
   for (const instrument_id id : all_instruments) {

@@ -9,12 +9,12 @@
 /// `score_tokens`, takes CLI-style strings ("2", "1a" for BDI-II items 16 and 18, "y"/"n"/"-"
 /// for the C-SSRS screener), parses them with messages that name the item, scores them through
 /// `score`, and returns the printable `score_report`. Every rule cites its source in
-/// kap/detail/measures/scoring.hpp and docs/instruments.md.
+/// kap/measures/detail/scoring.hpp and docs/instruments.md.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/scoring.hpp>
-#include <kap/detail/measures/tables.hpp>
-#include <kap/detail/measures/tokens.hpp>
+#include <kap/measures/detail/scoring.hpp>
+#include <kap/measures/detail/tables.hpp>
+#include <kap/measures/detail/tokens.hpp>
 #include <kap/measures/instrument_id.hpp>
 #include <kap/measures/score_options.hpp>
 #include <kap/measures/score_report.hpp>

@@ -9,7 +9,7 @@
 /// for the EBI). `flags` is always present and lists raised flags; a flag whose item was not
 /// answered (prorated records only) is listed under `unknown_flags` instead, never dropped.
 
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/band.hpp>
 #include <kap/measures/flag.hpp>
 #include <kap/measures/risk.hpp>

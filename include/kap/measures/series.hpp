@@ -14,8 +14,8 @@
 /// `sustained_min_days` days (default 0). A response lost before the end starts the run anew.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/change_rules.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/change_rules.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/instrument_id.hpp>
 
 #include <boost/describe/class.hpp>

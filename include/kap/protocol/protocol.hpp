@@ -18,7 +18,7 @@
 #include <kap/core/ids.hpp>
 #include <kap/core/time.hpp>
 #include <kap/protocol/requirement.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>

@@ -11,6 +11,7 @@
 #include <kap/clinical/vitals.hpp>
 #include <kap/core/actor.hpp>
 #include <kap/core/time.hpp>
+#include <kap/events/decision.hpp>
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
@@ -25,10 +26,6 @@
 namespace kap {
 
 class session;  ///< defined in <kap/session/session.hpp>
-
-/// Severity of an alert.
-enum class alert_severity { warning, critical };
-BOOST_DESCRIBE_ENUM(alert_severity, warning, critical)
 
 namespace requirements {
 
@@ -144,13 +141,5 @@ using requirement =
 [[nodiscard]] inline std::string_view kind_of(const requirement& r) noexcept {
   return std::visit([](const auto& x) -> std::string_view { return std::remove_cvref_t<decltype(x)>::kind; }, r);
 }
-
-/// An unmet requirement, explained.
-struct unmet {
-  std::string requirement;  ///< its kind, e.g. "vitals_within"
-  std::string message;      ///< e.g. "blood pressure 152/94 mmHg is above the 140/90 limit"
-  friend bool operator==(const unmet&, const unmet&) = default;
-};
-BOOST_DESCRIBE_STRUCT(unmet, (), (requirement, message))
 
 }  // namespace kap

@@ -7,7 +7,7 @@
 // defined (fmt's format-inl.h model). KAP_FUNC is `inline` only then.
 
 #include <kap/session/session_private-inl.hpp>
-#include <kap/detail/hash.hpp>
+#include <kap/core/detail/hash.hpp>
 
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>

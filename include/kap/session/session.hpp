@@ -45,11 +45,11 @@
 #include <kap/core/logger.hpp>
 #include <kap/measures/catalog.hpp>
 #include <kap/protocol/validate.hpp>
-#include <kap/session/decision.hpp>
+#include <kap/events/decision.hpp>
 #include <kap/session/detail/id_index.hpp>
 #include <kap/session/detail/open_alerts.hpp>
 #include <kap/session/detail/vitals_bounds.hpp>
-#include <kap/session/events.hpp>
+#include <kap/events/event.hpp>
 
 #include <boost/describe/class.hpp>
 

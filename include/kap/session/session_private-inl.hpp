@@ -6,7 +6,7 @@
 
 #include <kap/session/session.hpp>
 
-#include <kap/detail/code_text.hpp>
+#include <kap/core/detail/code_text.hpp>
 
 #include <boost/describe/enumerators.hpp>
 #include <boost/mp11/algorithm.hpp>
@@ -48,7 +48,7 @@ KAP_FUNC std::string minutes_text(duration d) {
 /// "13 min": whole minutes, rounded up (what is still required).
 KAP_FUNC std::string ceil_minutes_text(duration d) { return std::to_string(std::chrono::ceil<minutes>(d).count()) + " min"; }
 /// "no phase "x" in the protocol" for a phase id shaped like a code; otherwise a sentence that
-/// does not echo it (kap/detail/code_text.hpp).
+/// does not echo it (kap/core/detail/code_text.hpp).
 KAP_FUNC std::string unknown_phase_text(std::string_view target) {
   if (!is_code(target)) return "unknown phase (not a phase id of this protocol)";
   return "no phase " + quoted_if_code(target) + " in the protocol";

@@ -4,7 +4,7 @@
 /// The session engine's list of open alerts. Private to the engine (kap::detail); its own tests
 /// are tests/session/open_alerts_test.cpp.
 
-#include <kap/session/decision.hpp>
+#include <kap/events/decision.hpp>
 
 #include <algorithm>
 #include <cstdint>

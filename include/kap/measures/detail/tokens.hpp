@@ -4,8 +4,8 @@
 /// Parsing CLI-style item answers ("2", "1a", "y", "-") into the integer API's values.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/scoring.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/scoring.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/score_options.hpp>
 
 #include <array>

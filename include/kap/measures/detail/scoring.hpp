@@ -11,7 +11,7 @@
 /// logic). Errors build their strings only on that cold path, so a good record allocates nothing.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/tables.hpp>
 #include <kap/measures/score_options.hpp>
 #include <kap/measures/score_summary.hpp>
 

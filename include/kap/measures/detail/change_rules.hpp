@@ -5,7 +5,7 @@
 /// remission rule, and the response test in exact integer arithmetic.
 
 #include <kap/core/result.hpp>
-#include <kap/detail/measures/tables.hpp>
+#include <kap/measures/detail/tables.hpp>
 
 #include <charconv>
 #include <cmath>

@@ -6,7 +6,7 @@
 ///
 /// These tables are the single source for both the scoring code (which reads them at compile
 /// time) and the printable catalogue (kap/measures/catalog.hpp, which adds names, LOINC codes and
-/// licence text). Every figure carries its source as in ../shared/clinical-reference.md section 5.
+/// licence text). Every figure carries its source, as docs/instruments.md lists them.
 
 #include <kap/core/result.hpp>
 #include <kap/measures/band.hpp>
@@ -130,7 +130,7 @@ inline constexpr std::array<band_set_row, 1> bdi2_band_sets{{{"beck1996", "Beck 
 inline constexpr std::array<remission_row, 1> phq9_remission{
     {{"lt5", 4, "PHQ-9 < 5 (NCQA/HEDIS usage; Psychiatric Services 2020)"}}};
 inline constexpr std::array<remission_row, 1> gad7_remission{
-    {{"lt5", 4, "GAD-7 < 5 (kap default set by issue #3; no primary source in clinical-reference)"}}};
+    {{"lt5", 4, "GAD-7 < 5 (kap default, by analogy with PHQ-9 < 5; no primary source found: docs/instruments.md)"}}};
 inline constexpr std::array<remission_row, 1> qids_remission{{{"le5", 5, "QIDS-SR16 <= 5 (STAR*D, Trivedi 2006)"}}};
 inline constexpr std::array<remission_row, 2> madrs_remission{
     {{"le12", 12, "MADRS <= 12 (TRANSFORM trials, PMC7894501)"},
@@ -149,7 +149,7 @@ inline constexpr std::array<subscale_row, 4> pcl5_subscales{
     {{"B", pcl5_b, 20}, {"C", pcl5_c, 8}, {"D", pcl5_d, 28}, {"E", pcl5_e, 24}}};
 
 // MEQ30 item -> factor mapping: Barrett et al. 2015 appendix, recalled and NOT verified against
-// the primary source (clinical-reference 5.11 tags it [U]).
+// the primary source (docs/instruments.md, MEQ30).
 inline constexpr std::array<std::uint8_t, 15> meq30_mystical{4, 5, 6, 9, 14, 15, 16, 18, 20, 21, 23, 24, 25, 26, 28};
 inline constexpr std::array<std::uint8_t, 6> meq30_positive_mood{2, 8, 12, 17, 27, 30};
 inline constexpr std::array<std::uint8_t, 6> meq30_transcendence{1, 7, 11, 13, 19, 22};

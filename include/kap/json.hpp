@@ -17,6 +17,7 @@
 #include <kap/json/events.hpp>
 #include <kap/json/protocol.hpp>
 #include <kap/json/reference.hpp>
+#include <kap/json/writer.hpp>
 
 #include <boost/json/value.hpp>
 

@@ -2,7 +2,7 @@
 #include "fhir_private.hpp"
 
 #include <kap/core/enum_name.hpp>
-#include <kap/json/codec.hpp>
+#include <kap/json/writer.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -18,42 +18,33 @@ namespace {
 
 // --- JSON text -----------------------------------------------------------------------------------
 
-/// Compact JSON, members in insertion order, numbers as kap writes them (shortest round trip,
-/// never an exponent for the values an export holds).
-void write(std::string& out, const value& v) {
+/// Compact JSON, members in insertion order, strings and numbers as kap writes them
+/// (kap::json::writer: shortest round trip, never an exponent for the values an export holds).
+void write(json::writer& w, const value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; return;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case boost::json::kind::int64: json::detail::write_int(out, v.get_int64()); return;
-    case boost::json::kind::uint64: json::detail::write_uint(out, v.get_uint64()); return;
-    case boost::json::kind::double_: json::detail::write_double(out, v.get_double()); return;
+    case boost::json::kind::null: w.null(); return;
+    case boost::json::kind::bool_: w.boolean(v.get_bool()); return;
+    case boost::json::kind::int64: w.int64(v.get_int64()); return;
+    case boost::json::kind::uint64: w.uint64(v.get_uint64()); return;
+    case boost::json::kind::double_: w.number(v.get_double()); return;
     case boost::json::kind::string: {
       const auto& s = v.get_string();
-      json::detail::write_string(out, std::string_view(s.data(), s.size()));
+      w.string(std::string_view(s.data(), s.size()));
       return;
     }
     case boost::json::kind::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& x : v.get_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        write(out, x);
-      }
-      out.push_back(']');
+      w.begin_array();
+      for (const auto& x : v.get_array()) write(w, x);
+      w.end_array();
       return;
     }
     case boost::json::kind::object: {
-      out.push_back('{');
-      bool first = true;
+      w.begin_object();
       for (const auto& kv : v.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        json::detail::write_string(out, std::string_view(kv.key().data(), kv.key().size()));
-        out.push_back(':');
-        write(out, kv.value());
+        w.key(std::string_view(kv.key().data(), kv.key().size()));
+        write(w, kv.value());
       }
-      out.push_back('}');
+      w.end_object();
       return;
     }
   }
@@ -96,7 +87,8 @@ std::string exporter::finish(std::string_view scope) {
   }
   b["entry"] = std::move(list);
   std::string out;
-  write(out, b);
+  json::writer w(out);
+  write(w, b);
   out.push_back('\n');
   return out;
 }

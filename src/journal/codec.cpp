@@ -2,6 +2,7 @@
 
 #include <kap/core/enum_name.hpp>
 #include <kap/json.hpp>
+#include <kap/json/writer.hpp>
 
 #include <boost/describe/class.hpp>
 
@@ -21,30 +22,38 @@ struct stored_decision {
 };
 BOOST_DESCRIBE_STRUCT(stored_decision, (), (outcome, code, message, unmet, alerts))
 
+// A stored string quoted for a message, cut to 40 bytes (as kap::json's own messages quote).
+std::string quoted(std::string_view s) {
+  std::string out;
+  json::writer(out).string(s.substr(0, 40));
+  if (s.size() > 40) out.insert(out.size() - 1, "...");
+  return out;
+}
+
 }  // namespace
 
 void write_decision(std::string& out, const decision& d) {
-  out += "{\"outcome\":\"";
-  out += enum_name(d.outcome);
-  out.push_back('"');
+  json::writer w(out);
+  w.begin_object();
+  w.key("outcome");
+  w.string(enum_name(d.outcome));
   if (d.code) {
-    out += ",\"code\":\"";
-    out += to_string(*d.code);
-    out.push_back('"');
+    w.key("code");
+    w.string(to_string(*d.code));
   }
   if (!d.message.empty()) {
-    out += ",\"message\":";
-    json::detail::write_string(out, d.message);
+    w.key("message");
+    w.string(d.message);
   }
   if (!d.unmet.empty()) {
-    out += ",\"unmet\":";
-    json::append(out, d.unmet);
+    w.key("unmet");
+    json::append(w.raw_value(), d.unmet);
   }
   if (!d.alerts.empty()) {
-    out += ",\"alerts\":";
-    json::append(out, d.alerts);
+    w.key("alerts");
+    json::append(w.raw_value(), d.alerts);
   }
-  out.push_back('}');
+  w.end_object();
 }
 
 result<decision> read_decision(std::string_view text, const event_id& id) {
@@ -55,7 +64,7 @@ result<decision> read_decision(std::string_view text, const event_id& id) {
   d.outcome = s->outcome;
   if (s->code) {
     d.code = errc_from_name(*s->code);
-    if (!d.code) return error{errc::unknown_enum, "/code: unknown code " + json::detail::quote_for_message(*s->code)};
+    if (!d.code) return error{errc::unknown_enum, "/code: unknown code " + quoted(*s->code)};
   }
   if (s->message) d.message = std::move(*s->message);
   if (s->unmet) d.unmet = std::move(*s->unmet);

@@ -80,18 +80,17 @@ bool codec<event>::read(const boost::json::value& v, event& out, read_error& e) 
 }
 
 void codec<event>::write(std::string& out, const event& x) {
-  out.push_back('{');
-  bool first = true;
-  write_members(out, static_cast<const event_header&>(x), first);
+  writer w(out);
+  w.begin_object();
+  write_members(w, static_cast<const event_header&>(x));
   std::visit(
       [&](const auto& p) {
-        out += ",\"type\":\"";
-        out += std::remove_cvref_t<decltype(p)>::type;
-        out.push_back('"');
-        write_members(out, p, first);
+        w.key("type");
+        w.string(std::remove_cvref_t<decltype(p)>::type);
+        write_members(w, p);
       },
       x.body);
-  out.push_back('}');
+  w.end_object();
 }
 
 bool codec<event>::check(const event& x, read_error& e) {

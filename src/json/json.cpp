@@ -5,7 +5,6 @@
 #include <boost/json/parse_options.hpp>
 #include <boost/json/value_stack.hpp>
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -20,7 +19,7 @@ namespace {
 // Boost.JSON's own handler (what stream_parser uses), except for numbers with a fraction or an
 // exponent: Boost 1.81 converts those with a fast algorithm that can be one unit in the last
 // place off, so "98.12345678901234567" could read as a different double than the one its text
-// names, and kap's canonical JSON (shortest round trip, detail::write_double) would not read back
+// names, and kap's canonical JSON (shortest round trip, writer::number) would not read back
 // to itself - a journal row would then fail verify. Such numbers are converted again here from
 // their text with std::from_chars, which rounds correctly. (Boost 1.83's
 // parse_options::numbers = number_precision::precise does the same.)
@@ -173,58 +172,6 @@ result<boost::json::value> parse(std::string_view text, const read_limits& limit
 
 namespace detail {
 
-void write_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the pending run of plain characters
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xF]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
-
-void write_double(std::string& out, double v) {
-  if (codec<double>::writes_null(v)) {
-    out += "null";
-    return;
-  }
-  std::array<char, 32> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  (void)ec;  // 32 characters always suffice for a double
-  out.append(buf.data(), end);
-}
-
-void write_int(std::string& out, std::int64_t v) {
-  std::array<char, 24> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  (void)ec;
-  out.append(buf.data(), end);
-}
-
-void write_uint(std::string& out, std::uint64_t v) {
-  std::array<char, 24> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  (void)ec;
-  out.append(buf.data(), end);
-}
-
 std::string_view kind_name(boost::json::kind k) noexcept {
   switch (k) {
     case boost::json::kind::null: return "null";
@@ -296,7 +243,7 @@ bool valid_utf8(std::string_view s) noexcept {
 std::string quote_for_message(std::string_view s) {
   std::string out;
   const bool cut = s.size() > 40;
-  write_string(out, s.substr(0, 40));
+  writer(out).string(s.substr(0, 40));
   if (cut) {
     out.insert(out.size() - 1, "...");
   }

@@ -58,17 +58,17 @@ void codec<requirement>::write(std::string& out, const requirement& x) {
   std::visit(
       [&](const auto& r) {
         using R = std::remove_cvref_t<decltype(r)>;
-        out += "{\"kind\":\"";
-        out += R::kind;
-        out.push_back('"');
+        writer w(out);
+        w.begin_object();
+        w.key("kind");
+        w.string(R::kind);
         if constexpr (std::is_same_v<R, requirements::predicate>) {
-          out += ",\"name\":";
-          detail::write_string(out, r.name);
+          w.key("name");
+          w.string(r.name);
         } else {
-          bool first = false;
-          write_members(out, r, first);
+          write_members(w, r);
         }
-        out.push_back('}');
+        w.end_object();
       },
       x);
 }
@@ -106,10 +106,13 @@ result<std::string> write_protocol(const protocol& p) {
   for (const auto& ph : p.phases) pred = pred || has_predicate(ph.entry);
   for (const auto& t : p.transitions) pred = pred || has_predicate(t.require);
   if (pred) return error{errc::unsupported_schema, "a protocol with a C++ predicate requirement cannot be written as JSON"};
-  std::string out = "{\"format\":\"kap.protocol/1\"";
-  bool first = false;
-  write_members(out, p, first);
-  out.push_back('}');
+  std::string out;
+  writer w(out);
+  w.begin_object();
+  w.key("format");
+  w.string(protocol_format);
+  write_members(w, p);
+  w.end_object();
   return out;
 }
 

@@ -14,7 +14,9 @@
 ///   optional members are `std::nullopt`. The path is built only when something fails, so a
 ///   successful read pays nothing for it.
 /// - writing appends straight to a `std::string` in member order, omits empty optionals, writes
-///   enums as their names and numbers as people write them (`50.5`, shortest round trip).
+///   enums as their names and numbers as people write them (`50.5`, shortest round trip). Every
+///   token goes through `kap::json::writer` (kap/json/writer.hpp), which holds the escaping and
+///   number rules of all JSON text kap makes.
 /// - checking judges a C++ value by the reader's rules without writing or parsing anything:
 ///   `check(x, e)` is false, with the code, text and path `read` would give, exactly when `read`
 ///   refuses the text `write` makes of `x` (a NaN or negative amount, an enum value without a
@@ -34,6 +36,7 @@
 #include <kap/core/quantities.hpp>
 #include <kap/core/time.hpp>
 #include <kap/core/detail/code_text.hpp>
+#include <kap/json/writer.hpp>
 #include <kap/json_export.hpp>
 
 #include <boost/describe/class.hpp>
@@ -138,21 +141,13 @@ struct codec;
 
 namespace detail {
 
-/// Appends `s` as a JSON string literal (quotes and escapes).
-KAP_JSON_EXPORT void write_string(std::string& out, std::string_view s);
-/// Appends a double as the shortest text that reads back to the same value; `null` if not finite.
-KAP_JSON_EXPORT void write_double(std::string& out, double v);
-/// Appends an integer.
-KAP_JSON_EXPORT void write_int(std::string& out, std::int64_t v);
-/// Appends an unsigned integer.
-KAP_JSON_EXPORT void write_uint(std::string& out, std::uint64_t v);
 /// The name of a JSON kind, for messages ("a string", "an object").
 [[nodiscard]] KAP_JSON_EXPORT std::string_view kind_name(boost::json::kind k) noexcept;
 /// The name of a JSON value's kind, for messages ("a string", "an object").
 [[nodiscard]] inline std::string_view kind_name(const boost::json::value& v) noexcept { return kind_name(v.kind()); }
 /// True when `s` is UTF-8 that the JSON parser accepts inside a string (Boost.JSON's rule: no
 /// stray continuation bytes, overlong forms, surrogates, code points over U+10FFFF or cut
-/// sequences). `write_string` copies other bytes as they are, so the parser refuses the text.
+/// sequences). `writer::string` copies other bytes as they are, so the parser refuses the text.
 [[nodiscard]] KAP_JSON_EXPORT bool valid_utf8(std::string_view s) noexcept;
 /// A string quoted for a message, cut to 40 characters.
 [[nodiscard]] KAP_JSON_EXPORT std::string quote_for_message(std::string_view s);
@@ -262,7 +257,7 @@ struct codec<bool> {
     return true;
   }
   /// Appends `x` to `out` as JSON.
-  static void write(std::string& out, bool x) { out += x ? "true" : "false"; }
+  static void write(std::string& out, bool x) { writer(out).boolean(x); }
   /// Every boolean reads back.
   static bool check(bool, read_error&) noexcept { return true; }
 };
@@ -276,7 +271,7 @@ struct codec<std::string> {
     return true;
   }
   /// Appends `x` to `out` as a JSON string.
-  static void write(std::string& out, const std::string& x) { detail::write_string(out, x); }
+  static void write(std::string& out, const std::string& x) { writer(out).string(x); }
   /// Any string reads back, if it is valid UTF-8 (the parser's rule).
   static bool check(const std::string& x, read_error& e) { return detail::check_text(x, e); }
 };
@@ -313,7 +308,7 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
       }
       if (d < static_cast<double>(lim::min()) || d > static_cast<double>(lim::max())) {
         std::string s;
-        detail::write_double(s, d);
+        writer(s).number(d);
         return range_error(e, s);
       }
       out = static_cast<T>(d);
@@ -324,9 +319,9 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
   /// Appends `x` to `out` as JSON.
   static void write(std::string& out, T x) {
     if constexpr (std::is_signed_v<T>) {
-      detail::write_int(out, static_cast<std::int64_t>(x));
+      writer(out).int64(static_cast<std::int64_t>(x));
     } else {
-      detail::write_uint(out, static_cast<std::uint64_t>(x));
+      writer(out).uint64(static_cast<std::uint64_t>(x));
     }
   }
   /// Every value of T is written as an integer within T's range, so it reads back.
@@ -365,8 +360,8 @@ struct codec<double> {
   /// Reads `v` into `out`; on failure fills `e` (code, path, text) and returns false.
   static bool read(const boost::json::value& v, double& out, read_error& e) { return read_number(v, out, e); }
   /// Appends `x` to `out` as JSON (`null` when not finite).
-  static void write(std::string& out, double x) { detail::write_double(out, x); }
-  /// True when `x` is written as `null` (NaN, infinities; `detail::write_double`'s rule).
+  static void write(std::string& out, double x) { writer(out).number(x); }
+  /// True when `x` is written as `null` (NaN, infinities; `writer::number`'s rule).
   static bool writes_null(double x) noexcept { return !kap::detail::is_finite(x); }
   /// A finite number reads back; `null` is not a number to `read`.
   static bool check(double x, read_error& e) {
@@ -392,7 +387,7 @@ struct codec<quantity<Tag>> {
     return true;
   }
   /// Appends `x` to `out` as JSON (`null` when not finite).
-  static void write(std::string& out, quantity<Tag> x) { detail::write_double(out, x.count()); }
+  static void write(std::string& out, quantity<Tag> x) { writer(out).number(x.count()); }
   /// True when `x` is written as `null`.
   static bool writes_null(quantity<Tag> x) noexcept { return codec<double>::writes_null(x.count()); }
   /// A finite amount reads back unless it is negative; a non-finite one is written as `null`.
@@ -421,7 +416,7 @@ struct codec<basic_id<Tag>> {
     return true;
   }
   /// Appends `x` to `out` as a JSON string.
-  static void write(std::string& out, const basic_id<Tag>& x) { detail::write_string(out, x.str()); }
+  static void write(std::string& out, const basic_id<Tag>& x) { writer(out).string(x.str()); }
   /// A valid id reads back (it is ASCII, so valid UTF-8 too).
   static bool check(const basic_id<Tag>& x, read_error& e) { return valid(x.str(), e); }
 
@@ -445,11 +440,7 @@ struct codec<timestamp> {
     return true;
   }
   /// Appends `x` to `out` as JSON.
-  static void write(std::string& out, timestamp x) {
-    out.push_back('"');
-    out += format_rfc3339(x);
-    out.push_back('"');
-  }
+  static void write(std::string& out, timestamp x) { writer(out).string(format_rfc3339(x)); }
   /// An instant in the years 0000-9999 reads back; for any other, the reader's verdict on the
   /// text the writer makes of it (only then is text made).
   static bool check(timestamp x, read_error& e) {
@@ -519,12 +510,10 @@ struct codec<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::v
   static void write(std::string& out, E x) {
     const std::string_view name = enum_name(x);
     if (name.empty()) {
-      out += "null";
-      return;
+      writer(out).null();
+    } else {
+      writer(out).string(name);
     }
-    out.push_back('"');
-    out += name;
-    out.push_back('"');
   }
   /// True when `x` is written as `null` (a value without a name).
   static bool writes_null(E x) noexcept { return enum_name(x).empty(); }
@@ -562,7 +551,7 @@ struct codec<std::optional<T>> {
     if (x) {
       json::write(out, *x);
     } else {
-      out += "null";
+      writer(out).null();
     }
   }
   /// An empty optional reads back, and so does one whose value is written as `null` (a NaN
@@ -593,14 +582,10 @@ struct codec<std::vector<T, A>> {
   }
   /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const std::vector<T, A>& x) {
-    out.push_back('[');
-    bool first = true;
-    for (const auto& item : x) {
-      if (!first) out.push_back(',');
-      first = false;
-      json::write(out, item);
-    }
-    out.push_back(']');
+    writer w(out);
+    w.begin_array();
+    for (const auto& item : x) json::write(w.raw_value(), item);
+    w.end_array();
   }
   /// Reads back when every element does; the first that does not is named by its index.
   static bool check(const std::vector<T, A>& x, read_error& e) {
@@ -632,16 +617,13 @@ struct codec<std::map<std::string, T, C, A>> {
   }
   /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const std::map<std::string, T, C, A>& x) {
-    out.push_back('{');
-    bool first = true;
+    writer w(out);
+    w.begin_object();
     for (const auto& [k, val] : x) {
-      if (!first) out.push_back(',');
-      first = false;
-      detail::write_string(out, k);
-      out.push_back(':');
-      json::write(out, val);
+      w.key(k);
+      json::write(w.raw_value(), val);
     }
-    out.push_back('}');
+    w.end_object();
   }
   /// Reads back when every key is valid UTF-8 and every value reads back.
   static bool check(const std::map<std::string, T, C, A>& x, read_error& e) {
@@ -711,9 +693,11 @@ bool reject_unknown_keys(const boost::json::object& obj, read_error& e, std::ini
   return true;
 }
 
-/// Writes the members of a described struct, without braces; `first` tracks the comma.
+/// Writes the members of a described struct as keys and values into an object `w` has open
+/// (without the braces), in declaration order, leaving out empty optionals and the members
+/// `omitted_when_empty<T>` names while they are empty; `w` puts in the commas.
 template <class T>
-void write_members(std::string& out, const T& x, bool& first) {
+void write_members(writer& w, const T& x) {
   static_assert(detail::omitted_are_defaulted<T>(),
                 "a member written only when not empty must be in defaulted_members, so that it reads back");
   boost::mp11::mp_for_each<detail::members_of<T>>([&](auto m) {
@@ -727,12 +711,8 @@ void write_members(std::string& out, const T& x, bool& first) {
         }
       }
     }
-    if (!first) out.push_back(',');
-    first = false;
-    out.push_back('"');
-    out += m.name;
-    out += "\":";
-    json::write(out, x.*m.pointer);
+    w.key(m.name);
+    json::write(w.raw_value(), x.*m.pointer);
   });
 }
 
@@ -765,10 +745,10 @@ struct codec<T, std::enable_if_t<detail::is_described_struct<T>>> {
   }
   /// Appends `x` to `out` as JSON.
   static void write(std::string& out, const T& x) {
-    out.push_back('{');
-    bool first = true;
-    write_members(out, x, first);
-    out.push_back('}');
+    writer w(out);
+    w.begin_object();
+    write_members(w, x);
+    w.end_object();
   }
   /// Reads back when every member does.
   static bool check(const T& x, read_error& e) { return check_members(x, e); }

@@ -47,9 +47,9 @@ struct codec<item_answer> {
                         x.text.find_first_not_of("0123456789") == std::string::npos &&
                         (x.text.size() == 1 || x.text[0] != '0');
     if (number) {
-      out += x.text;
+      writer(out).raw(x.text);
     } else {
-      detail::write_string(out, x.text);
+      writer(out).string(x.text);
     }
   }
   /// An answer reads back when it is at most 16 characters of valid UTF-8 (one written as a

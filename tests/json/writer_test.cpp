@@ -53,7 +53,7 @@ TEST(JsonWriter, EscapesEveryControlCharacter) {
     EXPECT_EQ(writer_test_string(in), "\"" + std::string(expected[c]) + "\"") << "byte " << c;
   }
   // Runs of plain text around escapes are kept in order.
-  EXPECT_EQ(writer_test_string(std::string("line 1\nline 2\t\x01!", 17)), R"("line 1\nline 2\t\u0001!")");
+  EXPECT_EQ(writer_test_string("line 1\nline 2\t\x01!"), R"("line 1\nline 2\t\u0001!")");
   EXPECT_EQ(writer_test_string(std::string("a\0b", 3)), R"("a\u0000b")");
 }
 
@@ -123,7 +123,9 @@ TEST(JsonWriter, DoublesMatchTheCodecAndReadBack) {
     double back = 0;
     kap::json::read_error e;
     ASSERT_TRUE(kap::json::read(*parsed, back, e)) << text;
-    EXPECT_EQ(writer_test_number(back), text);
+    // "-0" has no fraction, so the parser takes it as the integer 0: it reads back as +0 (a fact
+    // of the reader, unchanged by the writer). Every other value reads back to its own text.
+    EXPECT_EQ(writer_test_number(back), text == "-0" ? "0" : text);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <kap/course/cohort.hpp>
 #include <kap/json.hpp>
+#include <kap/json/courses.hpp>
 
 #include <ostream>
 
@@ -28,15 +29,10 @@ int cmd_cohort(std::span<const std::string_view> args, io& io) {
   if (p.positional().size() != 1) return usage_error(io, "cohort", "give one courses file");
   auto text = read_input("cohort", p.positional()[0], io);
   if (!text) return exit_usage;
-  auto file = kap::json::from_string<courses_file>(*text, kap::json::read_limits{std::size_t{256} << 20, 64});
-  if (!file) {
+  auto file = kap::json::read_courses(*text);
+  if (!file) {  // not JSON, not a courses file, or another format (unsupported_schema)
     io.err << "kapctl cohort: " << p.positional()[0] << ": " << file.error().message << "\n";
     return error_status(file.error());
-  }
-  if (file->format != "kap.courses/1") {
-    io.err << "kapctl cohort: " << p.positional()[0] << ": /format: unsupported format \"" << file->format.substr(0, 40)
-           << "\" (this kap reads kap.courses/1)\n";
-    return exit_invalid;
   }
   for (std::size_t i = 0; i < file->courses.size(); ++i) {
     const auto& c = file->courses[i];

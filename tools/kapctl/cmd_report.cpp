@@ -4,8 +4,10 @@
 #include "files.hpp"
 
 #include <kap/course/cohort.hpp>
+#include <kap/course/courses_file.hpp>
 #include <kap/export/report.hpp>
 #include <kap/json.hpp>
+#include <kap/json/courses.hpp>
 #include <kap/session/session.hpp>
 #include <kap/measures/score.hpp>
 
@@ -198,8 +200,8 @@ std::optional<std::pair<kap::course::course_record, std::string>> course_record_
     status = exit_usage;
     return std::nullopt;
   }
-  auto file = kap::json::from_string<courses_file>(*text, kap::json::read_limits{std::size_t{256} << 20, 64});
-  if (!file || file->format != "kap.courses/1") {
+  auto file = kap::json::from_string<kap::course::courses_file>(*text, kap::json::courses_read_limits);
+  if (!file || file->format != kap::course::courses_format) {
     status = fail(io, "course",
                   std::string(path) + ": not a kap.courses/1 file: " +
                       (file ? "/format is \"" + file->format.substr(0, 40) + "\"" : file.error().message),

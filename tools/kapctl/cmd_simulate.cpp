@@ -4,6 +4,7 @@
 #include "files.hpp"
 
 #include <kap/course/cohort.hpp>
+#include <kap/course/courses_file.hpp>
 #include <kap/course/simulate.hpp>
 #include <kap/json.hpp>
 
@@ -211,7 +212,7 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
   const auto summary = kap::course::summarize_cohort(courses, true);
   print_cohort_table(io.out, summary);
   if (out_dir) {
-    courses_file file;
+    kap::course::courses_file file;
     file.synthetic = true;
     file.courses = courses;
     std::vector<output_file*> files;

@@ -16,8 +16,7 @@
 
 namespace kapctl {
 
-extern const std::string_view change_help;
-const std::string_view change_help =
+constexpr std::string_view change_help =
     "Usage: kapctl change INSTRUMENT --baseline N --current M [--sd S] [--reliability R]\n"
     "                     [--response-percent P] [--remission RULE | --remission-at-most N]\n\n"
     "Computes the change of an instrument's total from baseline to now (docs/instruments.md,\n"
@@ -43,6 +42,8 @@ const std::string_view change_help =
     "--remission-at-most that is not an integer in the total range or is given for an instrument\n"
     "that is not a symptom scale; 2 usage error (--baseline and --current are required;\n"
     "--remission and --remission-at-most together).\n";
+
+namespace {
 
 int cmd_change(std::span<const std::string_view> args, io& io) {
   arg_parser p(args,
@@ -119,5 +120,10 @@ int cmd_change(std::span<const std::string_view> args, io& io) {
   io.out << kap::json::to_string(*report) << "\n";
   return exit_ok;
 }
+
+}  // namespace
+
+const command change_command{"change", "compute change, response, remission and reliable change", change_help,
+                             cmd_change};
 
 }  // namespace kapctl

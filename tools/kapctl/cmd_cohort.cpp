@@ -11,8 +11,7 @@
 
 namespace kapctl {
 
-extern const std::string_view cohort_help;
-const std::string_view cohort_help =
+constexpr std::string_view cohort_help =
     "Usage: kapctl cohort COURSES.json [--json]\n\n"
     "Cohort statistics from recorded courses in the kap.courses/1 format (docs/cohort.md;\n"
     "`kapctl simulate --out` writes one): per arm, responder and remitter rates with Wilson 95%\n"
@@ -22,6 +21,8 @@ const std::string_view cohort_help =
     "(Newcombe) and Hedges' g of the change. --json prints the whole summary as JSON.\n"
     "Exit status: 0 done, 1 the file is invalid (the message names the JSON path), 2 unreadable\n"
     "file or usage error.\n";
+
+namespace {
 
 int cmd_cohort(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {"--json"});
@@ -49,5 +50,9 @@ int cmd_cohort(std::span<const std::string_view> args, io& io) {
   }
   return exit_ok;
 }
+
+}  // namespace
+
+const command cohort_command{"cohort", "cohort statistics from recorded courses", cohort_help, cmd_cohort};
 
 }  // namespace kapctl

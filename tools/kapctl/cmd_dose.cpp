@@ -8,8 +8,7 @@
 
 namespace kapctl {
 
-extern const std::string_view dose_help;
-const std::string_view dose_help =
+constexpr std::string_view dose_help =
     "Usage: kapctl dose --mg-per-kg X --weight-kg W [--max-mg M]\n\n"
     "Computes an absolute dose in mg from a weight-based dose and a body weight, and, with\n"
     "--max-mg, whether it is within an absolute limit. Prints one JSON object:\n"
@@ -27,8 +26,6 @@ struct dose_report {
   std::optional<bool> within_limit;
 };
 BOOST_DESCRIBE_STRUCT(dose_report, (), (mg_per_kg, weight_kg, mg, max_mg, within_limit))
-}  // namespace
-
 int cmd_dose(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--mg-per-kg", "--weight-kg", "--max-mg"}, {});
   if (!p.error().empty()) return usage_error(io, "dose", p.error());
@@ -76,5 +73,9 @@ int cmd_dose(std::span<const std::string_view> args, io& io) {
   io.out << kap::json::to_string(r) << "\n";
   return exit_ok;
 }
+
+}  // namespace
+
+const command dose_command{"dose", "compute an absolute dose from mg/kg and body weight", dose_help, cmd_dose};
 
 }  // namespace kapctl

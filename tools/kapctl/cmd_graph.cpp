@@ -12,8 +12,7 @@
 
 namespace kapctl {
 
-extern const std::string_view graph_help;
-const std::string_view graph_help =
+constexpr std::string_view graph_help =
     "Usage: kapctl graph PROTOCOL [--format dot|mermaid] [--events EVENTS.jsonl] [--no-notes]\n\n"
     "Prints the protocol as a diagram: Graphviz dot (the default; render it with 'dot -Tsvg') or a\n"
     "Mermaid flowchart. Phases are nodes (shape and colour by kind, durations and entry\n"
@@ -26,6 +25,8 @@ const std::string_view graph_help =
     "events change nothing, as in 'kapctl run'.\n"
     "Exit status: 0 printed, 1 invalid protocol or events (a bad line, more than one session),\n"
     "2 unreadable file or usage error.\n";
+
+namespace {
 
 int cmd_graph(std::span<const std::string_view> args, io& io) {
   arg_parser a(args, {"--format", "--events"}, {"--no-notes"});
@@ -68,5 +69,9 @@ int cmd_graph(std::span<const std::string_view> args, io& io) {
   io.out << kap::graph::render(loaded.protocol->definition(), o);
   return exit_ok;
 }
+
+}  // namespace
+
+const command graph_command{"graph", "draw a protocol as Graphviz dot or Mermaid", graph_help, cmd_graph};
 
 }  // namespace kapctl

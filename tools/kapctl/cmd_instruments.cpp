@@ -16,8 +16,7 @@
 
 namespace kapctl {
 
-extern const std::string_view instruments_help;
-const std::string_view instruments_help =
+constexpr std::string_view instruments_help =
     "Usage: kapctl instruments [--json]\n\n"
     "Lists the outcome instruments kap scores (docs/instruments.md). By default prints a table:\n"
     "the id to pass to `kapctl score` and `kapctl change`, the item count and scored answer\n"
@@ -65,8 +64,6 @@ std::string score_column(const kap::measures::instrument& d) {
   return d.id == "ebi" ? "mean " + range : range;
 }
 
-}  // namespace
-
 int cmd_instruments(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {"--json"});
   if (!p.error().empty()) return usage_error(io, "instruments", p.error());
@@ -101,5 +98,10 @@ int cmd_instruments(std::span<const std::string_view> args, io& io) {
             "and sources.\n";
   return exit_ok;
 }
+
+}  // namespace
+
+const command instruments_command{"instruments", "list the outcome instruments kap scores", instruments_help,
+                                  cmd_instruments};
 
 }  // namespace kapctl

@@ -29,8 +29,7 @@
 
 namespace kapctl {
 
-extern const std::string_view journal_help;
-const std::string_view journal_help =
+constexpr std::string_view journal_help =
     "Usage: kapctl journal append DB --protocol NAME|FILE [--sync full|normal] [--key-file F] < EVENTS.jsonl\n"
     "       kapctl journal sessions DB\n"
     "       kapctl journal replay DB SESSION [--protocol NAME|FILE] [--at RFC3339]\n"
@@ -408,8 +407,6 @@ int journal_verify(std::span<const std::string_view> args, io& io) {
   return exit_ok;
 }
 
-}  // namespace
-
 int cmd_journal(std::span<const std::string_view> args, io& io) {
   if (args.empty()) return usage_error(io, journal_cmd, "give a verb: append, sessions, replay, export or verify");
   const std::string_view verb = args[0];
@@ -421,5 +418,10 @@ int cmd_journal(std::span<const std::string_view> args, io& io) {
   if (verb == "verify") return journal_verify(rest, io);
   return usage_error(io, journal_cmd, "unknown verb '" + std::string(verb) + "' (append, sessions, replay, export, verify)");
 }
+
+}  // namespace
+
+const command journal_command{"journal", "append, list, replay, export and verify a durable session journal",
+                              journal_help, cmd_journal};
 
 }  // namespace kapctl

@@ -11,8 +11,7 @@
 
 namespace kapctl {
 
-extern const std::string_view lint_help;
-const std::string_view lint_help =
+constexpr std::string_view lint_help =
     "Usage: kapctl lint PROTOCOL [--json] [--strict]\n\n"
     "Statically verifies a protocol beyond 'kapctl validate' (docs/protocol-format.md, \"Lint\"):\n"
     "requirements that can never hold (an event no permitted role may record, a sign-off role no\n"
@@ -38,8 +37,6 @@ struct lint_report {
   std::vector<kap::lint_finding> findings;
 };
 BOOST_DESCRIBE_STRUCT(lint_report, (), (protocol, version, errors, warnings, findings))
-
-}  // namespace
 
 int cmd_lint(std::span<const std::string_view> args, io& io) {
   arg_parser a(args, {}, {"--json", "--strict"});
@@ -74,5 +71,11 @@ int cmd_lint(std::span<const std::string_view> args, io& io) {
   const bool failed = r.errors > 0 || (a.flag("--strict") && r.warnings > 0);
   return failed ? exit_invalid : exit_ok;
 }
+
+}  // namespace
+
+const command lint_command{"lint",
+                           "statically verify a protocol: dead ends, unmonitored doses, requirements that never hold",
+                           lint_help, cmd_lint};
 
 }  // namespace kapctl

@@ -1,19 +1,16 @@
-// kapctl protocols  |  kapctl protocol show NAME|PROTOCOL.json
+// kapctl protocols - the reference protocols built into kap.
 #include "command.hpp"
-#include "files.hpp"
 
 #include <kap/json/reference.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <iomanip>
 #include <ostream>
 #include <string>
 
 namespace kapctl {
 
-extern const std::string_view protocols_help;
-const std::string_view protocols_help =
+constexpr std::string_view protocols_help =
     "Usage: kapctl protocols\n\n"
     "Lists the reference protocols built into kap, one per line: its name and its title.\n"
     "Any command that takes PROTOCOL.json (validate, run) also takes one of these names, and\n"
@@ -21,14 +18,7 @@ const std::string_view protocols_help =
     "not medical advice; docs/protocols.md describes each with its sources.\n"
     "Exit status: 0 success, 2 usage error.\n";
 
-extern const std::string_view protocol_help;
-const std::string_view protocol_help =
-    "Usage: kapctl protocol show NAME|PROTOCOL.json\n\n"
-    "Prints a protocol's kap.protocol/1 JSON on stdout: the text of the reference protocol NAME\n"
-    "(see 'kapctl protocols'), or of the file PROTOCOL.json (\"-\" reads standard input) after\n"
-    "reading and validating it. A file that exists wins over a reference name.\n"
-    "Exit status: 0 success, 1 the file is not a valid protocol (problems on stdout, as\n"
-    "'kapctl validate' prints them), 2 usage error, unknown name or unreadable file.\n";
+namespace {
 
 int cmd_protocols(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {});
@@ -48,24 +38,9 @@ int cmd_protocols(std::span<const std::string_view> args, io& io) {
   return exit_ok;
 }
 
-int cmd_protocol(std::span<const std::string_view> args, io& io) {
-  arg_parser p(args, {}, {});
-  if (!p.error().empty()) return usage_error(io, "protocol", p.error());
-  const auto& pos = p.positional();
-  if (pos.empty() || pos[0] != "show") return usage_error(io, "protocol", "the only subcommand is 'show NAME'");
-  if (pos.size() != 2) return usage_error(io, "protocol", "give one reference protocol name or protocol file");
-  const std::string_view what = pos[1];
-  std::error_code ec;
-  const bool is_file = what == "-" || std::filesystem::exists(std::filesystem::path(std::string(what)), ec);
-  auto text = read_protocol_input("protocol show", what, io);
-  if (!text) return exit_usage;
-  if (is_file) {  // a reference protocol is valid by construction (the tests check it); a file may not be
-    auto loaded = load_protocol_text("protocol show", what, *text, io, io.err);  // stdout is for the protocol
-    if (!loaded.protocol) return loaded.status;
-  }
-  io.out << *text;
-  if (!text->empty() && text->back() != '\n') io.out << "\n";
-  return exit_ok;
-}
+}  // namespace
+
+const command protocols_command{"protocols", "list the reference protocols built into kap", protocols_help,
+                                cmd_protocols};
 
 }  // namespace kapctl

@@ -15,8 +15,7 @@
 
 namespace kapctl {
 
-extern const std::string_view run_help;
-const std::string_view run_help =
+constexpr std::string_view run_help =
     "Usage: kapctl run PROTOCOL.json EVENTS.jsonl [--at RFC3339]\n\n"
     "Runs the events (JSON Lines, docs/events.md; \"-\" reads standard input) through the session\n"
     "engine under the protocol (a file, or the name of a reference protocol built into kap when\n"
@@ -43,8 +42,6 @@ struct run_line {
   std::vector<kap::alert> alerts;
 };
 BOOST_DESCRIBE_STRUCT(run_line, (), (event, session, line, decision, code, message, unmet, alerts))
-
-}  // namespace
 
 int cmd_run(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--at"}, {});
@@ -109,5 +106,9 @@ int cmd_run(std::span<const std::string_view> args, io& io) {
   }
   return status;
 }
+
+}  // namespace
+
+const command run_command{"run", "run events through the session engine under a protocol", run_help, cmd_run};
 
 }  // namespace kapctl

@@ -15,8 +15,7 @@
 
 namespace kapctl {
 
-extern const std::string_view score_help;
-const std::string_view score_help =
+constexpr std::string_view score_help =
     "Usage: kapctl score INSTRUMENT ITEM... [--prorate] [--cutpoint N] [--band-set NAME]\n\n"
     "Scores one record of an outcome instrument by its published rules (docs/instruments.md;\n"
     "`kapctl instruments` lists the ids) and prints one JSON object, e.g.\n"
@@ -37,6 +36,8 @@ const std::string_view score_help =
     "number or is out of range, a blank item without a rule, a bad --cutpoint or band set (the\n"
     "message names the item, e.g. \"item 4: 7 is outside 0-3\"); 2 usage error.\n"
     "Scores are prompts for a clinician, not diagnoses.\n";
+
+namespace {
 
 int cmd_score(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--cutpoint", "--band-set"}, {"--prorate"});
@@ -73,5 +74,9 @@ int cmd_score(std::span<const std::string_view> args, io& io) {
   io.out << kap::json::to_string(*report) << "\n";
   return exit_ok;
 }
+
+}  // namespace
+
+const command score_command{"score", "score one record of an outcome instrument", score_help, cmd_score};
 
 }  // namespace kapctl

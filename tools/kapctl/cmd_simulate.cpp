@@ -2,15 +2,12 @@
 #include "cohort_table.hpp"
 #include "command.hpp"
 #include "files.hpp"
+#include "journal_parts.hpp"
 
 #include <kap/course/cohort.hpp>
 #include <kap/course/courses_file.hpp>
 #include <kap/course/simulate.hpp>
 #include <kap/json.hpp>
-
-#if KAP_KAPCTL_JOURNAL
-#include <kap/journal/sqlite_journal.hpp>
-#endif
 
 #include <unistd.h>
 
@@ -65,8 +62,7 @@ class progress {
 
 }  // namespace
 
-extern const std::string_view simulate_help;
-const std::string_view simulate_help =
+constexpr std::string_view simulate_help =
     "Usage: kapctl simulate --arm PROTOCOL:N [--arm PROTOCOL:N ...] [--seed S] [--out DIR]\n"
     "                       [--journal DB]\n\n"
     "SYNTHETIC DATA ONLY. Generates N synthetic patients per arm (PROTOCOL is a reference\n"
@@ -82,6 +78,8 @@ const std::string_view simulate_help =
     "Progress goes to stderr: a bar when stderr is a terminal, a line at every quarter otherwise.\n"
     "Exit status: 0 done, 1 a protocol file is invalid, 2 usage error.\n"
     "Not medical advice: the numbers describe simulated patients, not any treatment.\n";
+
+namespace {
 
 int cmd_simulate(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {"--arm", "--seed", "--out", "--journal"}, {});
@@ -137,36 +135,11 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
       }
     }
   }
-#if !KAP_KAPCTL_JOURNAL
-  if (p.value("--journal")) return usage_error(io, "simulate", "--journal: this kapctl was built without kap::journal");
-#else
-  // One journal handle per arm (each appends under its own protocol), all on the same file.
-  std::map<std::string, kap::sqlite_journal> journals;
-  std::vector<kap::event> pending;
-  std::string pending_arm;
-  std::size_t sessions_written = 0;
-  std::string journal_error;
-  const auto journal_path = p.value("--journal");
-  if (journal_path) {
-    for (const auto& a : arms) {
-      kap::journal_options opt;
-      opt.protocol = a.protocol;
-      auto j = kap::sqlite_journal::open(std::string(*journal_path), std::move(opt));
-      if (!j) {
-        io.err << "kapctl simulate: " << j.error().message << "\n";
-        return exit_usage;
-      }
-      journals.emplace(a.name, std::move(*j));
-    }
+  std::unique_ptr<simulation_journal> journal;
+  if (const auto journal_path = p.value("--journal")) {
+    journal = open_simulation_journal(*journal_path, arms, io);
+    if (!journal) return exit_usage;
   }
-  auto flush = [&]() {
-    if (pending.empty() || !journal_error.empty()) return;
-    auto r = journals.at(pending_arm).append(std::span<const kap::event>(pending));
-    if (!r) journal_error = r.error().message;
-    pending.clear();
-    ++sessions_written;
-  };
-#endif
   std::size_t total_patients = 0;
   std::map<std::string, std::size_t> patients_before;  // per arm: patients of the arms before it
   for (const auto& a : arms) {
@@ -189,26 +162,12 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
       f.write(kap::json::write_event(e));
       f.write("\n");
     }
-#if KAP_KAPCTL_JOURNAL
-    if (journal_path) {
-      if (!pending.empty() && (pending.back().session != e.session)) flush();
-      pending_arm = arm;
-      pending.push_back(e);
-    }
-#endif
+    if (journal) journal->record(arm, e);
   });
   bar.finish();
-#if KAP_KAPCTL_JOURNAL
-  if (journal_path) {
-    flush();
-    io.err << "journal: " << sessions_written << " sessions appended to " << *journal_path
-           << "\n";
-    if (!journal_error.empty()) {
-      io.err << "kapctl simulate: journal: " << journal_error << "\n";
-      return exit_usage;
-    }
+  if (journal) {
+    if (const int status = journal->finish(io); status != exit_ok) return status;
   }
-#endif
   const auto summary = kap::course::summarize_cohort(courses, true);
   print_cohort_table(io.out, summary);
   if (out_dir) {
@@ -246,5 +205,10 @@ int cmd_simulate(std::span<const std::string_view> args, io& io) {
   }
   return exit_ok;
 }
+
+}  // namespace
+
+const command simulate_command{"simulate", "simulate synthetic cohorts through the engine (synthetic data)",
+                               simulate_help, cmd_simulate};
 
 }  // namespace kapctl

@@ -6,8 +6,7 @@
 
 namespace kapctl {
 
-extern const std::string_view validate_help;
-const std::string_view validate_help =
+constexpr std::string_view validate_help =
     "Usage: kapctl validate PROTOCOL.json\n\n"
     "Reads a kap.protocol/1 file strictly and checks the definition: dangling phase references,\n"
     "phases unreachable from the initial one, phases from which no discharge can be reached,\n"
@@ -16,6 +15,8 @@ const std::string_view validate_help =
     "as \"path: text\" with a JSON pointer into the file. PROTOCOL.json may also be the name of a\n"
     "reference protocol built into kap (kapctl protocols) when no file of that name exists.\n"
     "Exit status: 0 valid, 1 invalid (every problem listed), 2 unreadable file or usage error.\n";
+
+namespace {
 
 int cmd_validate(std::span<const std::string_view> args, io& io) {
   arg_parser p(args, {}, {});
@@ -28,5 +29,10 @@ int cmd_validate(std::span<const std::string_view> args, io& io) {
          << " phases, " << def.transitions.size() << " transitions\n";
   return exit_ok;
 }
+
+}  // namespace
+
+const command validate_command{"validate", "check a kap.protocol/1 file and list every problem", validate_help,
+                               cmd_validate};
 
 }  // namespace kapctl

@@ -1,8 +1,17 @@
 #pragma once
 
-// kapctl's subcommand interface. Each subcommand lives in its own cmd_<name>.cpp and is listed
-// once in commands.cpp. Exit status: 0 success, 1 input read and found invalid (or an event
-// rejected), 2 usage error or unreadable input.
+// kapctl's subcommand interface. Each subcommand is one `command` value, defined in its own
+// cmd_<name>.cpp and declared once below; the registry in commands.cpp lists them in the order
+// `kapctl --help` shows, and both the help and the dispatch come from it. Adding a command is one
+// file, its declaration here and its line in the registry.
+//
+// What needs kap::journal is chosen in one place, tools/kapctl/CMakeLists.txt: cmd_journal.cpp
+// and the journal_*.cpp files (journal_parts.hpp) are compiled only with the journal, and
+// without_journal.cpp, which stands in for them, only without it. No source file tests for the
+// journal itself.
+//
+// Exit status: 0 success, 1 input read and found invalid (or an event rejected), 2 usage error or
+// unreadable input.
 
 #include <kap/core/result.hpp>
 
@@ -45,14 +54,34 @@ struct io {
 using handler = int (*)(std::span<const std::string_view> args, io& io);
 
 /// One subcommand: its name, a one-line summary, its full help text, and its entry point.
+/// A command with no entry point is not built into this kapctl (without_journal.cpp defines the
+/// journal's so): `commands()` leaves it out.
 struct command {
   std::string_view name;
   std::string_view summary;
   std::string_view help;
-  handler run;
+  handler run = nullptr;
 };
 
-/// Every subcommand, in the order `kapctl --help` lists them.
+// Every subcommand, each defined in cmd_<name>.cpp; `commands()` lists them.
+extern const command dose_command;
+extern const command validate_command;
+extern const command lint_command;
+extern const command graph_command;
+extern const command run_command;
+extern const command journal_command;  // cmd_journal.cpp, or absent (without_journal.cpp)
+extern const command protocols_command;
+extern const command protocol_command;
+extern const command time_command;
+extern const command instruments_command;
+extern const command score_command;
+extern const command change_command;
+extern const command simulate_command;
+extern const command cohort_command;
+extern const command fhir_command;
+extern const command report_command;
+
+/// Every subcommand built into this kapctl, in the order `kapctl --help` lists them.
 std::span<const command> commands();
 
 /// Runs kapctl with `args` (without the program name). The whole CLI, testable in-process.

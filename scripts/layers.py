@@ -7,8 +7,8 @@
                             sibling layer and a folder that has no layer
 
 The order (docs/architecture.md): core; then log, measures and clinical (siblings: none includes
-another); the event and decision vocabulary (events); protocol; the JSON codec (json: events and
-protocols on the wire); the session engine; course, cohort and simulator (course); journal;
+another); the event and decision vocabulary (events); protocol; the session engine; course, cohort and
+simulator (course); the JSON codec (json: the types of every layer above on the wire); journal;
 export; kapctl. A file's layer is its folder: include/kap/<layer>/..., src/<layer>/...,
 include/kap/<layer>.hpp (an umbrella), tools/kapctl. Within one layer anything goes. Generated
 export headers (<kap/json_export.hpp>) belong to their component, <kap/version.hpp> and <kap/fwd.hpp> to core, and
@@ -20,8 +20,8 @@ import re
 import sys
 import tempfile
 
-ORDER = [["core"], ["log", "measures", "clinical"], ["events"], ["protocol"], ["json"], ["session"],
-         ["course"], ["journal"], ["export"], ["kapctl"]]
+ORDER = [["core"], ["log", "measures", "clinical"], ["events"], ["protocol"], ["session"], ["course"],
+         ["json"], ["journal"], ["export"], ["kapctl"]]
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 INCLUDE = re.compile(r'^\s*#\s*include\s*<kap/([^>]+)>', re.M)
 

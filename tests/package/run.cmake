@@ -10,7 +10,8 @@
 #   out, the build log must hold no warning, and only the exported API may be visible in the
 #   shared libraries. Then turns KAP_INSTALL on in the same build (no recompilation), installs,
 #   moves the prefix and builds and runs test_package/ against the shared install.
-# MODE=header_only: builds kap from source with KAP_HEADER_ONLY=ON (kap::core without a library),
+# MODE=header_only: builds kap from source with KAP_HEADER_ONLY=ON (kap::core without a library)
+#   and KAP_WITH_LOG=OFF (no kap::log: the install must ask for no spdlog),
 #   installs and moves it, and builds the consumer in this folder with examples/getting_started.cpp
 #   against it. The install must hold no libkap_core, and the consumer's own object file must
 #   define the engine (kap::validate) that a compiled install's users only reference.
@@ -161,17 +162,26 @@ if(MODE STREQUAL "header_only")
   run_checked(${CMAKE_COMMAND} -S "${KAP_SOURCE_DIR}" -B "${build}" -G "${GENERATOR}"
     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Release -DKAP_HEADER_ONLY=ON
     -DKAP_BUILD_TESTS=OFF -DKAP_BUILD_EXAMPLES=OFF -DKAP_BUILD_TOOLS=OFF -DKAP_INSTALL=ON
-    -DKAP_WITH_JOURNAL=OFF -DKAP_WITH_EXPORT=OFF ${launcher})
+    -DKAP_WITH_JOURNAL=OFF -DKAP_WITH_EXPORT=OFF -DKAP_WITH_LOG=OFF ${launcher})
   run_checked(${CMAKE_COMMAND} --build "${build}")
   run_checked(${CMAKE_COMMAND} --install "${build}" --prefix "${stage}")
   file(RENAME "${stage}" "${moved}")
   check_relocatable("${moved}" "${build}" "${stage}" "${KAP_SOURCE_DIR}")
-  file(GLOB_RECURSE core_libs "${moved}/*libkap_core*")
+  file(GLOB_RECURSE core_libs "${moved}/*libkap_core*" "${moved}/*libkap_log*")
   if(core_libs)
-    message(FATAL_ERROR "a header-only install holds a kap::core library: ${core_libs}")
+    message(FATAL_ERROR "a header-only install without kap::log holds kap_core or kap_log: ${core_libs}")
+  endif()
+  # Built without kap::log, the package asks for no spdlog: not in kap.pc, not in the headers.
+  file(GLOB_RECURSE pc "${moved}/kap.pc")
+  if(NOT pc)
+    message(FATAL_ERROR "no kap.pc in ${moved}")
+  endif()
+  file(READ "${pc}" pc_text)
+  if(pc_text MATCHES "spdlog" OR EXISTS "${moved}/include/kap/log")
+    message(FATAL_ERROR "an install built with KAP_WITH_LOG=OFF still needs spdlog:\n${pc_text}")
   endif()
   build_and_run("${CMAKE_CURRENT_LIST_DIR}" "${WORK_DIR}/consumer" "${moved}" "consumer ok"
-    "-DKAP_CONSUMER_EXAMPLE=${KAP_SOURCE_DIR}/examples/getting_started.cpp")
+    "-DKAP_CONSUMER_EXAMPLE=${KAP_SOURCE_DIR}/examples/getting_started.cpp" -DKAP_CONSUMER_NO_LOG=ON)
   run_checked("${WORK_DIR}/consumer/kap_example")
   file(GLOB_RECURSE consumer_obj "${WORK_DIR}/consumer/*consumer.cpp.o")
   find_program(NM nm REQUIRED)

@@ -39,6 +39,15 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+// An integer in decimal.
+template <class Integer>
+void append_integer(std::string& out, Integer v) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  (void)ec;  // 20 characters always suffice
+  out.append(buf.data(), end);
+}
+
 }  // namespace
 
 void writer::key(std::string_view k) {
@@ -56,19 +65,13 @@ void writer::string(std::string_view s) {
 
 void writer::int64(std::int64_t v) {
   separate();
-  std::array<char, 24> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  (void)ec;  // 20 characters always suffice
-  out_->append(buf.data(), end);
+  append_integer(*out_, v);
   after_value_ = true;
 }
 
 void writer::uint64(std::uint64_t v) {
   separate();
-  std::array<char, 24> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  (void)ec;  // 20 characters always suffice
-  out_->append(buf.data(), end);
+  append_integer(*out_, v);
   after_value_ = true;
 }
 

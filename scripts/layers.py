@@ -6,8 +6,8 @@
     layers.py --self-test   checks that the checker rejects an upward include, an include of a
                             sibling layer and a folder that has no layer
 
-The order (docs/architecture.md): core; then log, measures and clinical (siblings: none includes
-another); the event and decision vocabulary (events); protocol; the session engine; course, cohort and
+The order (docs/architecture.md): core; then log, measures, clinical and stats (siblings: none
+includes another); the event and decision vocabulary (events); protocol; the session engine; course, cohort and
 simulator (course); the JSON codec (json: the types of every layer above on the wire); journal;
 export; kapctl. A file's layer is its folder: include/kap/<layer>/..., src/<layer>/...,
 include/kap/<layer>.hpp (an umbrella), tools/kapctl. Within one layer anything goes. Generated
@@ -20,7 +20,7 @@ import re
 import sys
 import tempfile
 
-ORDER = [["core"], ["log", "measures", "clinical"], ["events"], ["protocol"], ["session"], ["course"],
+ORDER = [["core"], ["log", "measures", "clinical", "stats"], ["events"], ["protocol"], ["session"], ["course"],
          ["json"], ["journal"], ["export"], ["kapctl"]]
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 INCLUDE = re.compile(r'^\s*#\s*include\s*<kap/([^>]+)>', re.M)

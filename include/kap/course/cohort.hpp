@@ -14,7 +14,7 @@
 
 #include <kap/core/config.hpp>
 #include <kap/course/simulate.hpp>
-#include <kap/course/stats.hpp>
+#include <kap/stats/stats.hpp>
 #include <kap/measures/change.hpp>
 #include <kap/measures/series.hpp>
 

@@ -1,11 +1,11 @@
 #pragma once
 
-// The definitions of kap/course/stats.hpp's functions. Not a public header: compiled into kap::core by
-// src/course/stats.cpp, or included by stats.hpp when KAP_HEADER_ONLY is defined
+// The definitions of kap/stats/stats.hpp's functions. Not a public header: compiled into kap::core by
+// src/stats/stats.cpp, or included by stats.hpp when KAP_HEADER_ONLY is defined
 // (kap/core/config.hpp). KAP_FUNC is `inline` only then.
 
-#include <kap/course/stats.hpp>
-#include <kap/course/detail/distributions.hpp>
+#include <kap/stats/stats.hpp>
+#include <kap/stats/detail/distributions.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -1,18 +1,18 @@
 #pragma once
 
 /// @file
-/// The numerical kernels behind kap/course/stats.hpp: log-gamma, the regularized incomplete beta
+/// The numerical kernels behind kap/stats/stats.hpp: log-gamma, the regularized incomplete beta
 /// function, and the normal and Student t quantiles built on them; plus the argument checks and
 /// moments the public functions share.
 ///
 /// kap implements these itself rather than pulling in Boost.Math (a large header set for four
 /// functions) or calling `std::lgamma` (glibc writes the global `signgam`, a data race when two
 /// threads analyse cohorts at once). Every function here assumes valid arguments; the public
-/// wrappers in kap/course/stats.hpp check them and return `kap::result`.
+/// wrappers in kap/stats/stats.hpp check them and return `kap::result`.
 ///
 /// Accuracy, checked against 40-digit arithmetic (mpmath) for df from 0.3 to 1e12 and tail
 /// probabilities from 1e-12 to 0.5: the t quantile to 4e-13 relative, the normal quantile to
-/// 1e-15 relative (1e-16 absolute next to the median). tests/course/stats_test.cpp checks them
+/// 1e-15 relative (1e-16 absolute next to the median). tests/stats/stats_test.cpp checks them
 /// against closed forms and published tables.
 
 #include <kap/core/error.hpp>

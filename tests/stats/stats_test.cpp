@@ -1,4 +1,4 @@
-#include <kap/course/stats.hpp>
+#include <kap/stats/stats.hpp>
 #include <kap/json.hpp>
 
 #include <gtest/gtest.h>

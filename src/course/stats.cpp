@@ -1,2 +1,0 @@
-// kap/course/stats.hpp, compiled once into kap::core (see kap/core/config.hpp).
-#include <kap/course/stats-inl.hpp>

@@ -9,10 +9,11 @@
 The order (docs/architecture.md): core; then log, measures, clinical and stats (siblings: none
 includes another); the event and decision vocabulary (events); protocol; the session engine; course, cohort and
 simulator (course); the JSON codec (json: the types of every layer above on the wire); journal;
-export; kapctl. A file's layer is its folder: include/kap/<layer>/..., src/<layer>/...,
+reports and graph; fhir (which names the reports' course input); export (the old paths of those
+three, forwarding); kapctl. A file's layer is its folder: include/kap/<layer>/..., src/<layer>/...,
 include/kap/<layer>.hpp (an umbrella), tools/kapctl. Within one layer anything goes. Generated
-export headers (<kap/json_export.hpp>) belong to their component, <kap/version.hpp> and <kap/fwd.hpp> to core, and
-<kap/kap.hpp> (the umbrella of everything) to no layer.
+export headers (<kap/json_export.hpp>: visibility macros only) and <kap/kap.hpp> (the umbrella of
+everything) belong to no layer; <kap/version.hpp> and <kap/fwd.hpp> to core.
 """
 import collections
 import pathlib
@@ -21,7 +22,7 @@ import sys
 import tempfile
 
 ORDER = [["core"], ["log", "measures", "clinical", "stats"], ["events"], ["protocol"], ["session"], ["course"],
-         ["json"], ["journal"], ["export"], ["kapctl"]]
+         ["json"], ["journal"], ["reports", "graph"], ["fhir"], ["export"], ["kapctl"]]
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 INCLUDE = re.compile(r'^\s*#\s*include\s*<kap/([^>]+)>', re.M)
 
@@ -36,7 +37,9 @@ def layer_of_header(rel):
         return None
     if name in ("version", "fwd"):
         return "core"
-    return name.removesuffix("_export")
+    if name.endswith("_export"):
+        return None  # a generated header of visibility macros, which any file of its library may use
+    return name
 
 
 def layer_of_file(root, path):

@@ -11,7 +11,7 @@
 #include <kap/journal/journal.hpp>
 #endif
 #if KAP_TEST_PACKAGE_HAS_EXPORT
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 #endif
 
 #include <iostream>

@@ -3,7 +3,7 @@
 
 #include "cli_helpers.hpp"
 
-#include <kap/export/graph.hpp>
+#include <kap/graph/graph.hpp>
 #include <kap/json.hpp>
 #include <kap/json/reference.hpp>
 

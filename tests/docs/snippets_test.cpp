@@ -4,8 +4,8 @@
 // The tests around each region check that the snippet does what its page says.
 
 #include <kap/course/simulate.hpp>
-#include <kap/export/fhir.hpp>
-#include <kap/export/report.hpp>
+#include <kap/fhir/fhir.hpp>
+#include <kap/reports/report.hpp>
 #include <kap/journal/sqlite_journal.hpp>
 #include <kap/json.hpp>
 #include <kap/json/reference.hpp>

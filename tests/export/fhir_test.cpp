@@ -2,7 +2,7 @@
 // The independent schema validation of every scenario's bundle is tests/fhir (ctest fhir.schema).
 #include "samples.hpp"
 
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 #include <kap/json.hpp>
 #include <kap/measures/score.hpp>
 

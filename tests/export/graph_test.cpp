@@ -1,5 +1,5 @@
 // kap::graph: structure, labels, highlighting and escaping of dot and Mermaid diagrams.
-#include <kap/export/graph.hpp>
+#include <kap/graph/graph.hpp>
 #include <kap/json.hpp>
 #include <kap/json/reference.hpp>
 #include <kap/protocol/builder.hpp>

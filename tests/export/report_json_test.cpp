@@ -1,7 +1,7 @@
 // The course and cohort inputs are plain described structs: they travel as JSON with kap::json,
 // so a host can hand a report its data as a file.
 
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 #include <kap/json.hpp>
 
 #include "samples.hpp"

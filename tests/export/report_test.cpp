@@ -1,7 +1,7 @@
 // What every report shares: escaping of hostile strings, no free text, the synthetic-data
 // marking and the "not medical advice" line, for the HTML pages and the text summaries alike.
 
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 
 #include "checks.hpp"
 #include "samples.hpp"

@@ -4,7 +4,7 @@
 // run through the engine, a 40-session course and a two-arm cohort. All three are marked
 // synthetic.
 
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 #include <kap/json.hpp>
 #include <kap/session/session.hpp>
 

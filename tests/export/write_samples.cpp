@@ -3,7 +3,7 @@
 //
 //   kap_export_samples OUTDIR
 
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 
 #include "samples.hpp"
 

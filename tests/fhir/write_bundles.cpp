@@ -3,7 +3,7 @@
 // engine under their protocol, as a journal would store them, then every session is exported as a
 // collection and as a transaction, and all sessions of a file together as a subject bundle.
 // Usage: kap_fhir_bundles OUT_DIR   (prints the number of bundles written)
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 #include <kap/json.hpp>
 #include <kap/session/session.hpp>
 

@@ -2,7 +2,7 @@
 #include "command.hpp"
 #include "journal_parts.hpp"
 
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 
 #include <optional>
 #include <string>

@@ -2,7 +2,7 @@
 #include "command.hpp"
 #include "files.hpp"
 
-#include <kap/export/graph.hpp>
+#include <kap/graph/graph.hpp>
 #include <kap/json.hpp>
 #include <kap/session/session.hpp>
 

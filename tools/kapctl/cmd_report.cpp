@@ -5,7 +5,7 @@
 #include "report_output.hpp"
 
 #include <kap/course/cohort.hpp>
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 #include <kap/json.hpp>
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 #include "files.hpp"
 #include "journal_parts.hpp"
 
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 #include <kap/journal/sqlite_journal.hpp>
 #include <kap/session/session.hpp>
 

@@ -13,7 +13,7 @@
 
 #include <kap/core/ids.hpp>
 #include <kap/course/simulate.hpp>
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 
 #include <memory>
 #include <optional>

@@ -5,7 +5,7 @@
 #include "report_output.hpp"
 
 #include <kap/course/courses_file.hpp>
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 #include <kap/journal/sqlite_journal.hpp>
 #include <kap/json.hpp>
 #include <kap/json/courses.hpp>

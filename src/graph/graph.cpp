@@ -1,5 +1,5 @@
 #include <kap/core/enum_name.hpp>
-#include <kap/export/graph.hpp>
+#include <kap/graph/graph.hpp>
 #include <kap/session/session.hpp>
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 #pragma once
 
-// The session report's internals, shared by the src/export/session_*.cpp files and not installed.
+// The session report's internals, shared by the src/reports/session_*.cpp files and not installed.
 // The page is built in three steps, a file each:
 //
 //   session_digest.cpp  the session, digested: phases entered, readings, doses, alerts and
@@ -9,7 +9,7 @@
 //   session_report.cpp  the page: the facts, the figures and the tables (HTML), and the plain-text
 //                       report
 
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 
 #include <cstddef>
 #include <optional>

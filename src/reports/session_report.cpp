@@ -1,6 +1,6 @@
-// The session report (kap/export/report.hpp): the page, HTML and plain text. The digest of the
+// The session report (kap/reports/report.hpp): the page, HTML and plain text. The digest of the
 // session and the charts are in files of their own: session_report_private.hpp lists them.
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 
 #include "page.hpp"
 #include "session_report_private.hpp"

@@ -1,6 +1,6 @@
-// FHIR R4 export (kap/export/fhir.hpp). The mapping and its sources are in docs/fhir.md.
+// FHIR R4 export (kap/fhir/fhir.hpp). The mapping and its sources are in docs/fhir.md.
 // Each resource's builder has a file of its own: fhir_private.hpp lists them.
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 
 #include "fhir_private.hpp"
 

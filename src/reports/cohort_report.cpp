@@ -1,4 +1,4 @@
-#include <kap/export/report.hpp>
+#include <kap/reports/report.hpp>
 
 #include "page.hpp"
 #include "svg.hpp"

@@ -1,13 +1,13 @@
 #pragma once
 
-// The FHIR R4 exporter's internals: shared by the src/export/fhir*.cpp files, not installed
+// The FHIR R4 exporter's internals: shared by the src/fhir/fhir*.cpp files, not installed
 // (date's tz_private.h is the model, a private header shared by the .cpp files of one component).
 // The mapping and its sources are in docs/fhir.md.
 //
 // One `exporter` collects a subject's resources, in order, and writes them as a Bundle. Each
 // resource is built in a file of its own:
 //
-//   fhir.cpp                         the public functions (kap/export/fhir.hpp) and the walk over a
+//   fhir.cpp                         the public functions (kap/fhir/fhir.hpp) and the walk over a
 //                                    session's events: which are exported, which builder each goes to
 //   fhir_builders.cpp                the small builders (codings, quantities, references, identifiers)
 //                                    and what every resource and every Observation starts with
@@ -21,7 +21,7 @@
 //   fhir_bundle.cpp                  Bundle, and its JSON text
 
 #include <kap/core/time.hpp>
-#include <kap/export/fhir.hpp>
+#include <kap/fhir/fhir.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -212,11 +212,12 @@ KAP_FUNC void session::settle_alerts(const pending& p, std::vector<alert>& raise
   if (changed_parts != 0) refresh_due(at, changed_parts);
   if (overdue_open) {
     // An overdue alert stays open while its check is still due after this event.
-    for (const auto& [position, key] : open_.entries()) {
-      if (key.kind != alert_kind::check_overdue) continue;
-      const bool still = std::any_of(due_hits_.begin(), due_hits_.end(),
-                                     [&](const due_hit& hit) { return hit.check == key.subject; });
-      if (!still) st_.alerts[position].open = false;
+    for (const auto& open : open_.entries()) {
+      if (open.key.kind != alert_kind::check_overdue) continue;
+      const std::uint32_t check = open.key.subject;
+      const bool still =
+          std::any_of(due_hits_.begin(), due_hits_.end(), [&](const due_hit& hit) { return hit.check == check; });
+      if (!still) st_.alerts[open.position].open = false;
     }
   }
   open_.remove_if([&](const detail::open_alerts::entry& x) { return !st_.alerts[x.position].open; });

@@ -22,14 +22,6 @@ struct stored_decision {
 };
 BOOST_DESCRIBE_STRUCT(stored_decision, (), (outcome, code, message, unmet, alerts))
 
-// A stored string quoted for a message, cut to 40 bytes (as kap::json's own messages quote).
-std::string quoted(std::string_view s) {
-  std::string out;
-  json::writer(out).string(s.substr(0, 40));
-  if (s.size() > 40) out.insert(out.size() - 1, "...");
-  return out;
-}
-
 }  // namespace
 
 void write_decision(std::string& out, const decision& d) {
@@ -64,7 +56,7 @@ result<decision> read_decision(std::string_view text, const event_id& id) {
   d.outcome = s->outcome;
   if (s->code) {
     d.code = errc_from_name(*s->code);
-    if (!d.code) return error{errc::unknown_enum, "/code: unknown code " + quoted(*s->code)};
+    if (!d.code) return error{errc::unknown_enum, "/code: unknown code " + json::quote_for_message(*s->code)};
   }
   if (s->message) d.message = std::move(*s->message);
   if (s->unmet) d.unmet = std::move(*s->unmet);

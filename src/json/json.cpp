@@ -240,15 +240,6 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-std::string quote_for_message(std::string_view s) {
-  std::string out;
-  const bool cut = s.size() > 40;
-  writer(out).string(s.substr(0, 40));
-  if (cut) {
-    out.insert(out.size() - 1, "...");
-  }
-  return out;
-}
 
 void prepend_key(read_error& e, std::string_view key) {
   std::string seg;
@@ -278,4 +269,14 @@ void prepend_index(read_error& e, std::size_t i) {
 }
 
 }  // namespace detail
+
+std::string quote_for_message(std::string_view s) {
+  std::string out;
+  const bool cut = s.size() > 40;
+  writer(out).string(s.substr(0, 40));
+  if (cut) {
+    out.insert(out.size() - 1, "...");
+  }
+  return out;
+}
 }  // namespace kap::json

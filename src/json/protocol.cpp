@@ -47,7 +47,7 @@ bool codec<requirement>::read(const boost::json::value& v, requirement& out, rea
   });
   if (!ok) return false;
   if (!known) {
-    detail::fail(e, errc::unknown_enum, "unknown requirement kind " + detail::quote_for_message(kind));
+    detail::fail(e, errc::unknown_enum, "unknown requirement kind " + quote_for_message(kind));
     detail::prepend_key(e, "kind");
     return false;
   }
@@ -82,7 +82,7 @@ result<protocol> read_protocol(std::string_view text, const read_limits& limits)
   if (f == obj.end()) return error{errc::missing_field, "/format: missing required field (expected \"kap.protocol/1\")"};
   if (!f->value().is_string() || f->value().get_string() != protocol_format) {
     std::string shown = f->value().is_string()
-                            ? detail::quote_for_message(std::string_view(f->value().get_string().data(),
+                            ? quote_for_message(std::string_view(f->value().get_string().data(),
                                                                          f->value().get_string().size()))
                             : std::string(detail::kind_name(f->value()));
     return error{errc::unsupported_schema, "/format: unsupported format " + shown + " (this kap reads kap.protocol/1)"};

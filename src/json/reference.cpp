@@ -68,7 +68,7 @@ result<std::string_view> reference_protocol_text(std::string_view name) {
     if (!known.empty()) known += ", ";
     known += n;
   }
-  std::string message = "unknown reference protocol " + detail::quote_for_message(name) + " (";
+  std::string message = "unknown reference protocol " + quote_for_message(name) + " (";
   if (const auto closest = closest_reference_protocol(name)) message += "did you mean " + std::string(*closest) + "? ";
   return error{errc::unknown_protocol, message + "known: " + known + ")"};
 }

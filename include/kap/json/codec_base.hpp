@@ -115,6 +115,11 @@ constexpr bool omitted_are_defaulted() {
 template <class T, class Enable = void>
 struct codec;
 
+/// A string as kap's messages quote it: JSON-escaped in double quotes, cut to 40 bytes with "..."
+/// (`"doctor"`, `"a-very-long-...`). For messages about input that may be a code; free text is
+/// not echoed at all.
+[[nodiscard]] KAP_JSON_EXPORT std::string quote_for_message(std::string_view s);
+
 namespace detail {
 
 /// The name of a JSON kind, for messages ("a string", "an object").
@@ -125,8 +130,6 @@ namespace detail {
 /// stray continuation bytes, overlong forms, surrogates, code points over U+10FFFF or cut
 /// sequences). `writer::string` copies other bytes as they are, so the parser refuses the text.
 [[nodiscard]] KAP_JSON_EXPORT bool valid_utf8(std::string_view s) noexcept;
-/// A string quoted for a message, cut to 40 characters.
-[[nodiscard]] KAP_JSON_EXPORT std::string quote_for_message(std::string_view s);
 /// "a role name", "an event type name": what an unknown name in a code field is not, for a
 /// message that does not echo it.
 [[nodiscard]] inline std::string a_or_an_name(std::string_view type) {

@@ -107,6 +107,28 @@ TEST(JournalTamper, AChangedDecisionNamesTheRow) {
       << rep.failure->message;
 }
 
+// A stored decision whose code names no errc is refused when read, quoting the code as kap's
+// messages quote a value (cut to 40 bytes), with the file and the row.
+TEST(JournalTamper, AStoredDecisionWithAnUnknownCodeIsRefusedOnRead) {
+  temp_journal f("decision-code");
+  fill(f.path());
+  {
+    raw_db db(f.path());
+    db.exec("UPDATE events SET decision = "
+            "'{\"outcome\":\"rejected\",\"code\":\"no_such_code_at_all_in_kap_and_longer_than_forty\"}' "
+            "WHERE seq = 3");
+  }
+  journal_options opt;
+  opt.create = false;
+  auto j = open_journal(f.path(), opt);
+  const auto rows = j.read(session_id{"S-1"});
+  ASSERT_FALSE(rows);
+  EXPECT_EQ(rows.error().code, errc::corrupt);
+  EXPECT_EQ(rows.error().message,
+            f.path() + ": row 3 (session S-1): the stored decision does not decode: /code: unknown code "
+                       "\"no_such_code_at_all_in_kap_and_longer_th...\"");
+}
+
 TEST(JournalTamper, ADeletedRowIsNamed) {
   temp_journal f("delete");
   fill(f.path());
